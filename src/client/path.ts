@@ -1,0 +1,54 @@
+/**
+ * Path rules (the same as the Java client's `PathUtils`) and chroot mapping.
+ * @module
+ */
+import { badInput } from './errors.js';
+
+// Characters the server refuses in paths: controls, surrogates/private use, and specials.
+const BAD_CHAR = /[\u0000-\u001f\u007f-\u009f\ud800-\uf8ff\ufff0-\uffff]/;
+
+/**
+ * Checks a znode path. `sequential` allows a trailing `/` (the server appends the sequence).
+ * @throws BadArgumentsError describing the first rule broken; nothing is sent.
+ */
+export function validatePath(path: unknown, sequential = false): asserts path is string {
+  if (typeof path !== 'string') throw badInput(`path must be a string, got ${typeof path}`);
+  if (path.length === 0) throw badInput('path must not be empty');
+  if (path[0] !== '/') throw badInput(`path must start with "/": ${JSON.stringify(path)}`, path);
+  if (path.length === 1) {
+    if (sequential) return;
+    return;
+  }
+  const bad = BAD_CHAR.exec(path);
+  if (bad) {
+    const cp = bad[0].codePointAt(0)!.toString(16).padStart(4, '0');
+    throw badInput(`path contains an invalid character U+${cp}: ${JSON.stringify(path)}`, path);
+  }
+  const body = sequential && path.endsWith('/') ? path.slice(0, -1) : path;
+  if (body.endsWith('/')) throw badInput(`path must not end with "/": ${path}`, path);
+  const segments = body.split('/').slice(1);
+  for (const seg of segments) {
+    if (seg === '') throw badInput(`path has an empty segment ("//"): ${path}`, path);
+    if (seg === '.' || seg === '..') throw badInput(`path must not contain "." or ".." segments: ${path}`, path);
+  }
+}
+
+/** Maps client paths to server paths and back for an optional chroot. */
+export class Chroot {
+  /** @param root the chroot path, or `''` for none. */
+  constructor(readonly root: string) {}
+
+  /** Server path for a client path (`/` maps to the chroot itself). */
+  toServer(path: string): string {
+    if (!this.root) return path;
+    return path === '/' ? this.root : this.root + path;
+  }
+
+  /** Client path for a server path; paths outside the chroot pass through unchanged. */
+  toClient(serverPath: string): string {
+    if (!this.root) return serverPath;
+    if (serverPath === this.root) return '/';
+    if (serverPath.startsWith(this.root + '/')) return serverPath.slice(this.root.length);
+    return serverPath;
+  }
+}

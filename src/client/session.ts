@@ -1,0 +1,424 @@
+/**
+ * The session layer: one ZooKeeper session carried over successive connections. It performs the
+ * handshake, matches replies to requests, pings, notices dead connections, reconnects to the next
+ * host with the same session id and password, replays credentials and watches, and decides when
+ * the session is lost (the server says so, or no server was reachable for the whole timeout).
+ * @module
+ */
+import type tls from 'node:tls';
+import { ErrorCode, EventType, KeeperState, MAX_XID, Xid } from '../protocol/constants.js';
+import { decodeConnectResponse, encodeConnectRequest } from '../protocol/handshake.js';
+import { Reader } from '../protocol/reader.js';
+import { readWatcherEvent } from '../protocol/records.js';
+import { batchWatchLists, encodeAuth, encodePing, encodeSetWatches, patchXid } from '../protocol/requests.js';
+import type { HostPort } from './connect-string.js';
+import { Connection } from './connection.js';
+import { AuthFailedError, ClientClosedError, ConnectionLossError, SessionExpiredError, ZooKeeperError, errorFromCode } from './errors.js';
+import type { Chroot } from './path.js';
+import { Fifo, completeRequest, type PendingRequest } from './pending.js';
+import { WatchTables, type WatchedEvent, type Watcher } from './watches.js';
+
+/** Settings of a session. */
+export interface SessionConfig {
+  hosts: HostPort[];
+  chroot: Chroot;
+  sessionTimeoutMs: number;
+  canBeReadOnly: boolean;
+  tls?: tls.ConnectionOptions;
+  maxFrame: number;
+  /** Resume an existing session instead of creating one. */
+  sessionId?: bigint;
+  sessionPassword?: Uint8Array;
+  /** Called for every connection-state change, in order with watch events. */
+  onState: (state: KeeperState, reason?: string) => void;
+  /** Called when a user callback throws (it must not break the session). */
+  onCallbackError: (err: unknown) => void;
+}
+
+type Phase = 'connecting' | 'connected' | 'closing' | 'closed' | 'expired' | 'authfailed';
+
+interface Credential {
+  scheme: string;
+  auth: Buffer;
+  waiter?: { resolve: () => void; reject: (e: ZooKeeperError) => void };
+}
+
+const PING = encodePing();
+const MAX_BACKOFF_MS = 1000;
+
+/** A ZooKeeper session. Create it, call {@link Session.start}, then submit requests. */
+export class Session {
+  /** Every outstanding watch of this session. */
+  readonly watches = new WatchTables();
+  sessionId = 0n;
+  password: Buffer = Buffer.alloc(16);
+  /** The timeout the server granted, in ms (the requested one until the first handshake). */
+  negotiatedTimeoutMs: number;
+  /** Highest zxid seen in a normal reply; sent on reconnect so no server takes us back in time. */
+  lastZxid = 0n;
+  /** The server of the current connection, if connected. */
+  connectedTo: HostPort | undefined;
+  /** Why the session ended or the last connect attempt failed. */
+  lastError: string | undefined;
+
+  private phase: Phase = 'connecting';
+  private conn: Connection | null = null;
+  private attemptConn: Connection | null = null;
+  private readonly inflight = new Fifo<PendingRequest>();
+  private readonly queued = new Fifo<PendingRequest>();
+  private authInflight: Credential[] = [];
+  private readonly credentials: Credential[] = [];
+  private xid = 1;
+  private hostIndex = 0;
+  private lastHeard = performance.now();
+  private pingTimer: NodeJS.Timeout | undefined;
+  private expiryTimer: NodeJS.Timeout | undefined;
+  private wake: (() => void) | undefined;
+  private closePromise: Promise<void> | undefined;
+
+  constructor(private readonly cfg: SessionConfig) {
+    this.negotiatedTimeoutMs = cfg.sessionTimeoutMs;
+    if (cfg.sessionId !== undefined) {
+      this.sessionId = cfg.sessionId;
+      this.password = Buffer.from(cfg.sessionPassword ?? Buffer.alloc(16));
+    }
+  }
+
+  /** Starts connecting in the background; state changes are reported through `onState`. */
+  start(): void {
+    void this.connectLoop();
+  }
+
+  /** True while a connection is up and requests flow. */
+  get isConnected(): boolean {
+    return this.phase === 'connected';
+  }
+
+  /** True once the session can never be used again (closed, expired, auth failed). */
+  get isFinished(): boolean {
+    return this.phase === 'closed' || this.phase === 'expired' || this.phase === 'authfailed';
+  }
+
+  /**
+   * Sends a request (now, or after reconnecting) and resolves with `decode`'s result.
+   * Rejects with ConnectionLossError if the connection drops first (outcome unknown), and with
+   * SessionExpired / ClientClosed / AuthFailed errors once the session is finished.
+   */
+  submit<T>(frame: Buffer, decode: (err: number, r: Reader) => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const p: PendingRequest = { xid: 0, frame, decode, resolve, reject };
+      if (this.phase === 'connected') this.send(p);
+      else if (this.phase === 'connecting') this.queued.push(p);
+      else reject(this.finishedError());
+    });
+  }
+
+  /**
+   * Adds credentials (e.g. digest `user:pass`) to this session; they are re-sent after every
+   * reconnect. Resolves when the server accepts them. @throws AuthFailedError (client finished).
+   */
+  addAuth(scheme: string, auth: Buffer): Promise<void> {
+    if (this.isFinished || this.phase === 'closing') return Promise.reject(this.finishedError());
+    return new Promise((resolve, reject) => {
+      const cred: Credential = { scheme, auth, waiter: { resolve, reject } };
+      this.credentials.push(cred);
+      if (this.conn && this.phase === 'connected') this.sendAuth(cred);
+    });
+  }
+
+  private send(p: PendingRequest): void {
+    p.xid = this.xid;
+    this.xid = this.xid >= MAX_XID ? 1 : this.xid + 1;
+    patchXid(p.frame, p.xid);
+    this.inflight.push(p);
+    this.conn!.write(p.frame);
+  }
+
+  private sendAuth(cred: Credential): void {
+    this.authInflight.push(cred);
+    this.conn!.write(encodeAuth(cred.scheme, cred.auth));
+  }
+
+  // ---- connecting -------------------------------------------------------------------------
+
+  private async connectLoop(): Promise<void> {
+    let passes = 0;
+    while (this.phase === 'connecting') {
+      for (let i = 0; i < this.cfg.hosts.length && this.phase === 'connecting'; i++) {
+        const host = this.cfg.hosts[this.hostIndex];
+        this.hostIndex = (this.hostIndex + 1) % this.cfg.hosts.length;
+        try {
+          if (await this.attempt(host)) return;
+        } catch (err) {
+          this.lastError = `${host.host}:${host.port}: ${(err as Error).message}`;
+        }
+      }
+      if (this.phase !== 'connecting') return;
+      // A full pass failed: requests made meanwhile fail now rather than wait indefinitely.
+      this.failQueue(this.queued, () => new ConnectionLossError(undefined, `no ZooKeeper server reachable (last error: ${this.lastError})`));
+      passes++;
+      await this.sleep(Math.min(MAX_BACKOFF_MS, 25 * 2 ** passes));
+    }
+  }
+
+  /** One connect + handshake to `host`. Returns true when connected. @throws on failure. */
+  private async attempt(host: HostPort): Promise<boolean> {
+    const timeout = Math.max(500, Math.floor(this.negotiatedTimeoutMs / this.cfg.hosts.length));
+    const conn = await Connection.open(host, { tls: this.cfg.tls, maxFrame: this.cfg.maxFrame, connectTimeoutMs: timeout });
+    if (this.phase !== 'connecting') {
+      conn.destroy();
+      return false;
+    }
+    this.attemptConn = conn;
+    try {
+      const resp = await this.handshake(conn, timeout);
+      if (this.phase !== 'connecting') {
+        conn.destroy();
+        return false;
+      }
+      if (resp.timeoutMs <= 0) {
+        conn.destroy();
+        this.expire('the server reports the session expired');
+        return false;
+      }
+      this.sessionId = resp.sessionId;
+      this.password = resp.password;
+      this.negotiatedTimeoutMs = resp.timeoutMs;
+      this.onConnected(conn, host, resp.readOnly);
+      return true;
+    } finally {
+      this.attemptConn = null;
+    }
+  }
+
+  /** Sends the ConnectRequest and waits for the ConnectResponse, writing nothing else meanwhile. */
+  private handshake(conn: Connection, timeoutMs: number) {
+    return new Promise<ReturnType<typeof decodeConnectResponse>>((resolve, reject) => {
+      const timer = setTimeout(() => conn.destroy(new Error(`no handshake reply within ${timeoutMs} ms`)), timeoutMs);
+      conn.attach({
+        onFrame: (payload) => {
+          clearTimeout(timer);
+          try {
+            resolve(decodeConnectResponse(payload));
+          } catch (err) {
+            conn.destroy();
+            reject(err);
+          }
+        },
+        onClose: (err) => {
+          clearTimeout(timer);
+          // A close without a reply is not an expiry: e.g. the server is behind our lastZxid.
+          reject(err ?? new Error('server closed the connection during the handshake'));
+        },
+      });
+      conn.write(
+        encodeConnectRequest({
+          lastZxidSeen: this.lastZxid,
+          timeoutMs: this.cfg.sessionTimeoutMs,
+          sessionId: this.sessionId,
+          password: this.password,
+          readOnly: this.cfg.canBeReadOnly,
+        }),
+      );
+    });
+  }
+
+  private onConnected(conn: Connection, host: HostPort, readOnly: boolean): void {
+    this.conn = conn;
+    this.connectedTo = host;
+    this.phase = 'connected';
+    this.lastError = undefined;
+    clearTimeout(this.expiryTimer);
+    conn.attach({ onFrame: (f) => this.handleFrame(f), onClose: (err) => this.onConnectionLost(conn, err) });
+    this.startPing(conn);
+    this.cfg.onState(readOnly ? KeeperState.ConnectedReadOnly : KeeperState.SyncConnected);
+    // Java's order: credentials, then watches, then requests queued while disconnected.
+    for (const cred of this.credentials) this.sendAuth(cred);
+    this.replayWatches();
+    for (const p of this.queued.drain()) this.send(p);
+  }
+
+  private replayWatches(): void {
+    for (const lists of batchWatchLists(this.watches.lists(this.cfg.chroot))) {
+      this.submit(encodeSetWatches(this.lastZxid, lists), (err) => {
+        if (err !== 0) throw errorFromCode(err);
+      }).catch((err: ZooKeeperError) => {
+        // Watches that were not re-registered would never fire: treat it as a broken connection.
+        if (err.code !== ErrorCode.CONNECTIONLOSS && !this.isFinished) this.conn?.destroy(new Error(`SetWatches failed: ${err.message}`));
+      });
+    }
+  }
+
+  private startPing(conn: Connection): void {
+    clearInterval(this.pingTimer);
+    const t = this.negotiatedTimeoutMs;
+    const readTimeout = (t * 2) / 3;
+    const pingEvery = readTimeout / 2;
+    this.pingTimer = setInterval(() => {
+      const now = performance.now();
+      if (now - conn.lastReceived >= readTimeout) {
+        conn.destroy(new Error(`no reply from the server for ${Math.round(readTimeout)} ms`));
+      } else if (now - conn.lastSent >= pingEvery) {
+        conn.write(PING);
+      }
+    }, Math.max(10, Math.floor(t / 15)));
+    this.pingTimer.unref();
+  }
+
+  // ---- receiving --------------------------------------------------------------------------
+
+  private handleFrame(payload: Buffer): void {
+    const r = new Reader(payload);
+    const xid = r.int();
+    const zxid = r.long();
+    const err = r.int();
+    if (xid === Xid.notification) return this.handleNotification(r);
+    if (xid === Xid.ping) return;
+    if (xid === Xid.auth) return this.handleAuthReply(err);
+    const p = this.inflight.shift();
+    if (!p || p.xid !== xid) {
+      if (p) p.reject(new ConnectionLossError(undefined, `reply out of order (expected xid ${p.xid}, got ${xid})`));
+      this.conn?.destroy(new Error(`protocol error: reply xid ${xid} does not match the next request`));
+      return;
+    }
+    if (zxid > 0n) this.lastZxid = zxid;
+    completeRequest(p, err, r);
+  }
+
+  private handleNotification(r: Reader): void {
+    const ev = readWatcherEvent(r);
+    const path = this.cfg.chroot.toClient(ev.path);
+    const event: WatchedEvent = { type: ev.type as EventType, state: KeeperState.SyncConnected, path };
+    for (const w of this.watches.triggered(ev.type, path)) this.deliver(w, event);
+  }
+
+  private handleAuthReply(err: number): void {
+    const cred = this.authInflight.shift();
+    if (err === 0) {
+      cred?.waiter?.resolve();
+      if (cred) cred.waiter = undefined;
+      return;
+    }
+    cred?.waiter?.reject(new AuthFailedError(undefined, `authentication failed for scheme "${cred.scheme}"`));
+    this.finish('authfailed', KeeperState.AuthFailed, 'the server rejected the credentials');
+  }
+
+  /** Calls a watcher after the current reply's promise reactions, in event order. */
+  deliver(w: Watcher, event: WatchedEvent): void {
+    queueMicrotask(() => {
+      try {
+        w(event);
+      } catch (err) {
+        this.cfg.onCallbackError(err);
+      }
+    });
+  }
+
+  // ---- losing the connection or the session ------------------------------------------------
+
+  private onConnectionLost(conn: Connection, err?: Error): void {
+    if (conn !== this.conn) return;
+    this.conn = null;
+    this.connectedTo = undefined;
+    clearInterval(this.pingTimer);
+    this.lastHeard = conn.lastReceived;
+    this.lastError = err?.message ?? 'connection closed by the server';
+    this.authInflight = [];
+    this.failQueue(this.inflight, () => new ConnectionLossError(undefined, `connection to ZooKeeper lost: ${this.lastError}`));
+    if (this.phase === 'closing') return;
+    if (this.phase !== 'connected') return;
+    this.phase = 'connecting';
+    this.cfg.onState(KeeperState.Disconnected, this.lastError);
+    this.armExpiryTimer();
+    void this.connectLoop();
+  }
+
+  /**
+   * The server expires a session once it has heard nothing for the timeout; if no server has
+   * heard from us for that long we must assume it did, so a partitioned leader learns it lost
+   * its ephemeral nodes instead of waiting forever.
+   */
+  private armExpiryTimer(): void {
+    clearTimeout(this.expiryTimer);
+    const left = this.negotiatedTimeoutMs - (performance.now() - this.lastHeard);
+    this.expiryTimer = setTimeout(() => {
+      if (this.phase === 'connecting') {
+        this.expire(`no ZooKeeper server reachable for the session timeout (${this.negotiatedTimeoutMs} ms)`);
+      }
+    }, Math.max(0, left));
+  }
+
+  private expire(reason: string): void {
+    this.finish('expired', KeeperState.Expired, reason);
+  }
+
+  /** Ends the session for good: fails everything, tells every watcher, reports the state. */
+  private finish(phase: Phase, state: KeeperState, reason: string): void {
+    if (this.isFinished) return;
+    this.phase = phase;
+    this.lastError = reason;
+    clearInterval(this.pingTimer);
+    clearTimeout(this.expiryTimer);
+    this.wake?.();
+    this.attemptConn?.destroy();
+    const conn = this.conn;
+    this.conn = null;
+    this.connectedTo = undefined;
+    conn?.destroy();
+    const errorOf = () => this.finishedError();
+    this.failQueue(this.inflight, errorOf);
+    this.failQueue(this.queued, errorOf);
+    for (const cred of this.credentials) cred.waiter?.reject(errorOf());
+    this.cfg.onState(state, reason);
+    const event: WatchedEvent = { type: EventType.None, state };
+    for (const w of this.watches.drain()) this.deliver(w, event);
+  }
+
+  private finishedError(): ZooKeeperError {
+    const why = this.lastError ? `: ${this.lastError}` : '';
+    if (this.phase === 'expired') return new SessionExpiredError(undefined, `ZooKeeper session expired${why}`);
+    if (this.phase === 'authfailed') return new AuthFailedError(undefined, `ZooKeeper authentication failed${why}`);
+    return new ClientClosedError();
+  }
+
+  private failQueue(q: Fifo<PendingRequest>, error: () => ZooKeeperError): void {
+    for (const p of q.drain()) p.reject(error());
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(done, ms);
+      function done() {
+        clearTimeout(t);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+
+  /**
+   * Closes the session: sends closeSession and waits (bounded) for the reply, so the server
+   * deletes this session's ephemeral nodes at once. Idempotent; never rejects.
+   */
+  close(closeFrame: Buffer, waitMs: number): Promise<void> {
+    this.closePromise ??= this.doClose(closeFrame, waitMs);
+    return this.closePromise;
+  }
+
+  private async doClose(closeFrame: Buffer, waitMs: number): Promise<void> {
+    if (this.isFinished) return;
+    if (this.phase === 'connected' && this.conn) {
+      const conn = this.conn;
+      const reply = this.submit(closeFrame, () => undefined).catch(() => undefined);
+      this.phase = 'closing';
+      let timer: NodeJS.Timeout | undefined;
+      const gone = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, waitMs);
+        conn.attach({ onFrame: (f) => this.handleFrame(f), onClose: (err) => (this.onConnectionLost(conn, err), resolve()) });
+      });
+      await Promise.race([reply, gone]);
+      clearTimeout(timer);
+    }
+    this.finish('closed', KeeperState.Closed, 'closed by the application');
+  }
+}

@@ -1,0 +1,512 @@
+/**
+ * The public client: a promise-based API with the vocabulary of the Java `ZooKeeper` class.
+ * @module
+ */
+import { EventEmitter } from 'node:events';
+import type tls from 'node:tls';
+import { AddWatchMode, CreateMode, ErrorCode, EventType, KeeperState, OpCode, WatcherType } from '../protocol/constants.js';
+import { encodeMulti, readMultiResults } from '../protocol/multi.js';
+import type { Reader } from '../protocol/reader.js';
+import { OPEN_ACL_UNSAFE, readStat, type ACL, type Stat } from '../protocol/records.js';
+import * as req from '../protocol/requests.js';
+import * as res from '../protocol/responses.js';
+import { parseConnectString, type HostPort } from './connect-string.js';
+import { BadArgumentsError, ConnectionLossError, ZooKeeperError, badInput, errorFromCode } from './errors.js';
+import { Chroot, validatePath } from './path.js';
+import { Session } from './session.js';
+import { Transaction, multiError, toClientResult, toMultiOp, type Op, type OpResult } from './transaction.js';
+import { checkACL, checkModeAndTTL, checkVersion, isSequential, toBytes, type Data } from './validate.js';
+import type { WatchedEvent, Watcher } from './watches.js';
+
+/** Options of {@link ZooKeeper.connect}. */
+export interface ZooKeeperOptions {
+  /** Requested session timeout in ms (the server clamps it to 2–20 × tickTime). Default 30000. */
+  sessionTimeout?: number;
+  /** How long `connect()` waits for the first connection before failing, in ms. Default 15000. */
+  connectTimeout?: number;
+  /** Default watcher: receives every connection-state event as `{type: EventType.None, state}`. */
+  watcher?: Watcher;
+  /** Connect with TLS (ZooKeeper's `secureClientPort`); `true` uses Node's default CAs. */
+  tls?: tls.ConnectionOptions | true;
+  /** Accept read-only servers (partitioned servers with `readonlymode.enabled`). Default false. */
+  canBeReadOnly?: boolean;
+  /** Largest reply accepted, in bytes (the client's `jute.maxbuffer`). Default 4 MiB. */
+  maxFrameSize?: number;
+  /** Try hosts in a random order (spreads clients over an ensemble). Default true. */
+  shuffleHosts?: boolean;
+  /** Resume an existing session (with its `sessionPassword`) instead of creating a new one. */
+  sessionId?: bigint;
+  /** The 16-byte password of the session given in `sessionId`. */
+  sessionPassword?: Uint8Array;
+}
+
+/** Options of {@link ZooKeeper.create}. */
+export interface CreateOptions {
+  /** Default `CreateMode.PERSISTENT`. */
+  mode?: CreateMode;
+  /** Default `OPEN_ACL_UNSAFE` (world:anyone, all permissions). */
+  acl?: readonly ACL[];
+  /** Time to live in ms, for the TTL modes only (the server needs `extendedTypesEnabled`). */
+  ttl?: number;
+}
+
+/** Events of a {@link ZooKeeper} client. */
+export interface ZooKeeperEvents {
+  /** The connection/session state changed; `reason` says why for losses. */
+  state: [state: KeeperState, reason?: string];
+  /** A watcher or listener threw; without a listener such errors become process warnings. */
+  error: [error: unknown];
+}
+
+/** Frames over this payload size are refused before sending: the server would drop the connection. */
+const SERVER_MAX_REQUEST = 0xfffff;
+const CLOSE_FRAME = () => req.requestWriter(OpCode.closeSession, 0).finish();
+
+function shuffled<T>(items: T[]): T[] {
+  const a = [...items];
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [a[i], a[j]] = [a[j], a[i]];
+  }
+  return a;
+}
+
+/**
+ * A ZooKeeper client holding one session. Create it with {@link ZooKeeper.connect}.
+ * Every operation returns a promise that rejects with a {@link ZooKeeperError} subclass.
+ * Requests are pipelined: calls made without awaiting are sent at once and answered in order.
+ */
+export class ZooKeeper extends EventEmitter<ZooKeeperEvents> {
+  private readonly chroot: Chroot;
+  private readonly session: Session;
+  private currentState: KeeperState = KeeperState.Disconnected;
+
+  private constructor(
+    readonly connectString: string,
+    hosts: HostPort[],
+    chroot: string,
+    private readonly options: ZooKeeperOptions,
+  ) {
+    super();
+    this.chroot = new Chroot(chroot);
+    this.session = new Session({
+      hosts,
+      chroot: this.chroot,
+      sessionTimeoutMs: options.sessionTimeout ?? 30000,
+      canBeReadOnly: options.canBeReadOnly ?? false,
+      tls: options.tls === true ? {} : options.tls,
+      maxFrame: options.maxFrameSize ?? 4 * 1024 * 1024,
+      sessionId: options.sessionId,
+      sessionPassword: options.sessionPassword,
+      onState: (state, reason) => this.onState(state, reason),
+      onCallbackError: (err) => this.reportCallbackError(err),
+    });
+  }
+
+  /**
+   * Connects to an ensemble and resolves once the session is established.
+   * `connectString` is `host:port[,host:port...][/chroot]`.
+   * Blocks until connected or `connectTimeout` passes.
+   * @throws BadArgumentsError for a malformed connect string or options (nothing is sent);
+   *   ConnectionLossError naming the servers and the last socket error when none answered in time;
+   *   SessionExpiredError when resuming a session that no longer exists.
+   */
+  static async connect(connectString: string, options: ZooKeeperOptions = {}): Promise<ZooKeeper> {
+    const { hosts, chroot } = parseConnectString(connectString);
+    checkOptions(options);
+    const zk = new ZooKeeper(connectString, options.shuffleHosts === false ? hosts : shuffled(hosts), chroot, options);
+    zk.session.start();
+    const timeout = options.connectTimeout ?? 15000;
+    try {
+      await zk.waitUntilConnected(timeout);
+    } catch (err) {
+      await zk.close();
+      throw err;
+    }
+    return zk;
+  }
+
+  private waitUntilConnected(timeoutMs: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.off('state', onState);
+        const where = this.connectString.split('/')[0];
+        const last = this.session.lastError ? ` (last error: ${this.session.lastError})` : '';
+        reject(new ConnectionLossError(undefined, `could not connect to ZooKeeper at ${where} within ${timeoutMs} ms${last}. Is the server running and reachable?`));
+      }, timeoutMs);
+      const onState = (state: KeeperState, reason?: string) => {
+        if (state === KeeperState.SyncConnected || state === KeeperState.ConnectedReadOnly) {
+          clearTimeout(timer);
+          this.off('state', onState);
+          resolve();
+        } else if (this.session.isFinished) {
+          clearTimeout(timer);
+          this.off('state', onState);
+          reject(errorFromCode(state === KeeperState.Expired ? ErrorCode.SESSIONEXPIRED : ErrorCode.AUTHFAILED, undefined));
+          void reason;
+        }
+      };
+      this.on('state', onState);
+    });
+  }
+
+  // ---- state ----------------------------------------------------------------------------
+
+  /** The current connection/session state (see {@link KeeperState} for what each means). */
+  get state(): KeeperState {
+    return this.currentState;
+  }
+
+  /** The session id (a 64-bit bigint); 0n before the first connection. */
+  get sessionId(): bigint {
+    return this.session.sessionId;
+  }
+
+  /** The session id as 16 hex digits, as ZooKeeper's logs print it. */
+  get sessionIdHex(): string {
+    return '0x' + this.session.sessionId.toString(16).padStart(16, '0');
+  }
+
+  /** The session password (16 bytes), to resume the session from another client. */
+  get sessionPassword(): Buffer {
+    return Buffer.from(this.session.password);
+  }
+
+  /** The session timeout granted by the server, in ms. */
+  get sessionTimeout(): number {
+    return this.session.negotiatedTimeoutMs;
+  }
+
+  /** The server currently connected to, as `host:port`, or undefined while disconnected. */
+  get connectedServer(): string | undefined {
+    const h = this.session.connectedTo;
+    return h ? `${h.host}:${h.port}` : undefined;
+  }
+
+  /**
+   * Resolves when the client is connected (at once if it is). Blocks across reconnects.
+   * @throws the session's terminal error (expired, closed, auth failed), or an AbortError.
+   */
+  whenConnected(signal?: AbortSignal): Promise<void> {
+    if (this.session.isConnected) return Promise.resolve();
+    if (this.session.isFinished) return Promise.reject(this.terminalError());
+    return new Promise((resolve, reject) => {
+      const done = () => {
+        this.off('state', onState);
+        signal?.removeEventListener('abort', onAbort);
+      };
+      const onState = () => {
+        if (this.session.isConnected) (done(), resolve());
+        else if (this.session.isFinished) (done(), reject(this.terminalError()));
+      };
+      const onAbort = () => (done(), reject(signal!.reason));
+      if (signal?.aborted) return reject(signal.reason);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.on('state', onState);
+    });
+  }
+
+  private terminalError(): ZooKeeperError {
+    const code = this.currentState === KeeperState.Expired ? ErrorCode.SESSIONEXPIRED : this.currentState === KeeperState.AuthFailed ? ErrorCode.AUTHFAILED : ErrorCode.CLOSING;
+    return errorFromCode(code);
+  }
+
+  private onState(state: KeeperState, reason?: string): void {
+    this.currentState = state;
+    // Through the same microtask queue as watch events, so the order between them holds.
+    queueMicrotask(() => {
+      this.emit('state', state, reason);
+      const w = this.options.watcher;
+      if (w) this.session.deliver(w, { type: EventType.None, state });
+    });
+  }
+
+  private reportCallbackError(err: unknown): void {
+    if (this.listenerCount('error') > 0) this.emit('error', err);
+    else process.emitWarning(`zk-elect: a ZooKeeper watcher threw: ${(err as Error)?.stack ?? String(err)}`);
+  }
+
+  // ---- plumbing -------------------------------------------------------------------------
+
+  private send<T>(frame: Buffer, decode: (err: number, r: Reader) => T): Promise<T> {
+    if (frame.length - 4 > SERVER_MAX_REQUEST) {
+      return Promise.reject(
+        badInput(`request of ${frame.length - 4} bytes exceeds the server's 1 MB limit (jute.maxbuffer = ${SERVER_MAX_REQUEST} bytes); it would drop the connection`),
+      );
+    }
+    return this.session.submit(frame, decode);
+  }
+
+  private path(path: string, sequential = false): string {
+    validatePath(path, sequential);
+    return this.chroot.toServer(path);
+  }
+
+  // ---- operations -----------------------------------------------------------------------
+
+  /**
+   * Creates a node and resolves with its actual path (with the sequence suffix for sequential
+   * modes). @throws NodeExistsError, NoNodeError (parent missing), NoChildrenForEphemeralsError,
+   * InvalidACLError, NoAuthError, UnimplementedError (TTL disabled), BadArgumentsError.
+   */
+  async create(path: string, data?: Data, options: CreateOptions = {}): Promise<string> {
+    return (await this.createNode(path, data, options, false)).path;
+  }
+
+  /** Like {@link ZooKeeper.create}, and also resolves with the new node's Stat (create2). */
+  async createWithStat(path: string, data?: Data, options: CreateOptions = {}): Promise<{ path: string; stat: Stat }> {
+    return (await this.createNode(path, data, options, true)) as { path: string; stat: Stat };
+  }
+
+  private createNode(path: string, data: Data, options: CreateOptions, withStat: boolean) {
+    const { mode, ttl } = checkModeAndTTL(options.mode ?? CreateMode.PERSISTENT, options.ttl);
+    const server = this.path(path, isSequential(mode));
+    const acl = checkACL(options.acl ?? OPEN_ACL_UNSAFE);
+    const bytes = toBytes(data);
+    const op = mode === CreateMode.CONTAINER ? OpCode.createContainer : ttl !== undefined ? OpCode.createTTL : withStat ? OpCode.create2 : OpCode.create;
+    const w = req.requestWriter(op, 32 + server.length + (bytes?.length ?? 0));
+    const frame = req.writeCreate(w, server, bytes, acl, mode, ttl).finish();
+    return this.send(frame, (err, r) => {
+      if (err !== 0) throw errorFromCode(err, path);
+      if (op === OpCode.create) return { path: this.chroot.toClient(r.string()) };
+      const out = res.readCreate2(r);
+      return { path: this.chroot.toClient(out.path), stat: out.stat };
+    });
+  }
+
+  /**
+   * Resolves with the node's Stat, or `null` when it does not exist. With a watcher, it fires
+   * once on NodeCreated (if missing), or NodeDataChanged / NodeDeleted (if present).
+   */
+  async exists(path: string, watcher?: Watcher): Promise<Stat | null> {
+    const frame = req.writePathWatch(req.requestWriter(OpCode.exists, path.length + 8), this.path(path), !!watcher).finish();
+    return this.send(frame, (err, r) => {
+      if (err === 0) {
+        if (watcher) this.session.watches.add('data', path, watcher);
+        return readStat(r);
+      }
+      if (err === ErrorCode.NONODE) {
+        // The server registered a creation watch even though the node is missing.
+        if (watcher) this.session.watches.add('exist', path, watcher);
+        return null;
+      }
+      throw errorFromCode(err, path);
+    });
+  }
+
+  /**
+   * Resolves with the node's data (`null` if created without data) and Stat. A watcher fires
+   * once on NodeDataChanged or NodeDeleted. @throws NoNodeError, NoAuthError.
+   */
+  async getData(path: string, watcher?: Watcher): Promise<{ data: Buffer | null; stat: Stat }> {
+    const frame = req.writePathWatch(req.requestWriter(OpCode.getData, path.length + 8), this.path(path), !!watcher).finish();
+    return this.send(frame, (err, r) => {
+      if (err !== 0) throw errorFromCode(err, path);
+      if (watcher) this.session.watches.add('data', path, watcher);
+      return res.readGetData(r);
+    });
+  }
+
+  /**
+   * Replaces the node's data if its version matches (`-1` = any) and resolves with the new
+   * Stat. @throws NoNodeError, BadVersionError, NoAuthError, BadArgumentsError (over 1 MB).
+   */
+  async setData(path: string, data: Data, version = -1): Promise<Stat> {
+    const bytes = toBytes(data);
+    const w = req.requestWriter(OpCode.setData, 16 + path.length + (bytes?.length ?? 0));
+    const frame = req.writeSetData(w, this.path(path), bytes, checkVersion(version)).finish();
+    return this.send(frame, (err, r) => {
+      if (err !== 0) throw errorFromCode(err, path);
+      return readStat(r);
+    });
+  }
+
+  /**
+   * Resolves with the names (not paths) of the node's children, in no particular order.
+   * A watcher fires once on NodeChildrenChanged or NodeDeleted. @throws NoNodeError, NoAuthError.
+   */
+  async getChildren(path: string, watcher?: Watcher): Promise<string[]> {
+    const frame = req.writePathWatch(req.requestWriter(OpCode.getChildren, path.length + 8), this.path(path), !!watcher).finish();
+    return this.send(frame, (err, r) => {
+      if (err !== 0) throw errorFromCode(err, path);
+      if (watcher) this.session.watches.add('child', path, watcher);
+      return res.readStrings(r);
+    });
+  }
+
+  /** Like {@link ZooKeeper.getChildren}, and also resolves with the node's Stat. */
+  async getChildrenWithStat(path: string, watcher?: Watcher): Promise<{ children: string[]; stat: Stat }> {
+    const frame = req.writePathWatch(req.requestWriter(OpCode.getChildren2, path.length + 8), this.path(path), !!watcher).finish();
+    return this.send(frame, (err, r) => {
+      if (err !== 0) throw errorFromCode(err, path);
+      if (watcher) this.session.watches.add('child', path, watcher);
+      return res.readGetChildren2(r);
+    });
+  }
+
+  /**
+   * Deletes the node if its version matches (`-1` = any).
+   * @throws NoNodeError, BadVersionError, NotEmptyError, NoAuthError.
+   */
+  async delete(path: string, version = -1): Promise<void> {
+    const frame = req.writePathVersion(req.requestWriter(OpCode.delete, path.length + 8), this.path(path), checkVersion(version)).finish();
+    return this.send(frame, (err) => {
+      if (err !== 0) throw errorFromCode(err, path);
+    });
+  }
+
+  /** Waits until the connected server has caught up with the leader (for read-after-write). */
+  async sync(path = '/'): Promise<void> {
+    const frame = req.requestWriter(OpCode.sync, path.length + 4).string(this.path(path)).finish();
+    return this.send(frame, (err) => {
+      if (err !== 0) throw errorFromCode(err, path);
+    });
+  }
+
+  /** Resolves with the node's ACL and Stat. @throws NoNodeError, NoAuthError. */
+  async getACL(path: string): Promise<{ acl: ACL[]; stat: Stat }> {
+    const frame = req.requestWriter(OpCode.getACL, path.length + 4).string(this.path(path)).finish();
+    return this.send(frame, (err, r) => {
+      if (err !== 0) throw errorFromCode(err, path);
+      return res.readGetACL(r);
+    });
+  }
+
+  /**
+   * Replaces the node's ACL if its ACL version matches (`-1` = any); resolves with the new Stat.
+   * @throws NoNodeError, BadVersionError, NoAuthError (needs ADMIN), InvalidACLError.
+   */
+  async setACL(path: string, acl: readonly ACL[], version = -1): Promise<Stat> {
+    const frame = req.writeSetACL(req.requestWriter(OpCode.setACL, 64 + path.length), this.path(path), checkACL(acl), checkVersion(version)).finish();
+    return this.send(frame, (err, r) => {
+      if (err !== 0) throw errorFromCode(err, path);
+      return readStat(r);
+    });
+  }
+
+  /**
+   * Adds credentials to the session, e.g. `addAuthInfo('digest', 'user:password')`. They are
+   * re-sent after every reconnect. Resolves when the server accepts them.
+   * @throws AuthFailedError (the server then drops the session: the client is finished).
+   */
+  async addAuthInfo(scheme: string, auth: string | Uint8Array): Promise<void> {
+    if (typeof scheme !== 'string' || scheme === '') throw badInput('auth scheme must be a non-empty string, e.g. "digest"');
+    return this.session.addAuth(scheme, Buffer.from(toBytes(auth) ?? new Uint8Array()));
+  }
+
+  /**
+   * Runs create / delete / setData / check operations atomically. Resolves with one result per
+   * op. @throws the first failing op's error (e.g. NoNodeError) with `results` (per-op results,
+   * `{type: 'error', code}` for each) and `opIndex` (the failing op) attached.
+   */
+  async multi(ops: readonly Op[]): Promise<OpResult[]> {
+    if (!Array.isArray(ops)) throw badInput('multi needs an array of ops');
+    if (ops.length === 0) return [];
+    const serverOps = ops.map((o) => toMultiOp(o, (p, seq) => this.path(p, seq)));
+    const paths = ops.map((o) => o.path);
+    return this.send(encodeMulti(serverOps), (err, r) => {
+      if (err !== 0) throw errorFromCode(err);
+      const results = readMultiResults(r).map((x) => toClientResult(x, this.chroot));
+      const failed = results.findIndex((x) => x.type === 'error' && x.code !== 0);
+      if (failed >= 0) throw multiError(results, failed, paths[failed]);
+      return results;
+    });
+  }
+
+  /** Starts a transaction builder; `commit()` runs it with {@link ZooKeeper.multi}. */
+  transaction(): Transaction {
+    return new Transaction((ops) => this.multi(ops));
+  }
+
+  /**
+   * Resolves with the paths of this session's ephemeral nodes whose path starts with `prefix`
+   * (a plain string prefix, relative to the chroot). Needs ZooKeeper 3.6+.
+   */
+  async getEphemerals(prefix = '/'): Promise<string[]> {
+    if (typeof prefix !== 'string' || !prefix.startsWith('/')) throw badInput(`prefix must start with "/": ${String(prefix)}`);
+    const server = this.chroot.root ? this.chroot.root + (prefix === '/' ? '' : prefix) : prefix;
+    const frame = req.requestWriter(OpCode.getEphemerals, server.length + 4).string(server).finish();
+    return this.send(frame, (err, r) => {
+      if (err !== 0) throw errorFromCode(err, prefix);
+      return res.readStrings(r).map((p) => this.chroot.toClient(p));
+    });
+  }
+
+  /** Resolves with the number of all descendants of a node (recursive). Needs ZooKeeper 3.6+. */
+  async getAllChildrenNumber(path: string): Promise<number> {
+    const frame = req.requestWriter(OpCode.getAllChildrenNumber, path.length + 4).string(this.path(path)).finish();
+    return this.send(frame, (err, r) => {
+      if (err !== 0) throw errorFromCode(err, path);
+      return r.int();
+    });
+  }
+
+  /**
+   * Adds a persistent watch (3.6+): it fires for every change and is not removed when it
+   * fires. PERSISTENT watches the node's data and children; PERSISTENT_RECURSIVE watches the
+   * node and every descendant (never NodeChildrenChanged). Changes made while disconnected
+   * are not replayed: re-read the state after reconnecting.
+   */
+  async addWatch(path: string, watcher: Watcher, mode: AddWatchMode = AddWatchMode.PERSISTENT): Promise<void> {
+    if (typeof watcher !== 'function') throw badInput('addWatch needs a watcher function');
+    if (mode !== AddWatchMode.PERSISTENT && mode !== AddWatchMode.PERSISTENT_RECURSIVE) throw badInput(`unknown addWatch mode ${String(mode)}`);
+    const frame = req.writePathInt(req.requestWriter(OpCode.addWatch, path.length + 8), this.path(path), mode).finish();
+    return this.send(frame, (err) => {
+      if (err !== 0) throw errorFromCode(err, path);
+      this.session.watches.add(mode === AddWatchMode.PERSISTENT ? 'persistent' : 'persistentRecursive', path, watcher);
+    });
+  }
+
+  /**
+   * Removes watches of `type` on `path` (all of them, or only `watcher`). Removed watchers are
+   * told with DataWatchRemoved / ChildWatchRemoved / PersistentWatchRemoved. The server's entry
+   * is removed once no local watcher needs it.
+   * @throws NoWatcherError when no such watch exists.
+   */
+  async removeWatches(path: string, type: WatcherType = WatcherType.Any, watcher?: Watcher): Promise<void> {
+    validatePath(path);
+    if (WatcherType[type] === undefined) throw badInput(`unknown watcher type ${String(type)}`);
+    const removed = this.session.watches.remove(path, type, watcher);
+    if (removed.length === 0) throw errorFromCode(ErrorCode.NOWATCHER, path);
+    const stillWatched = (['data', 'exist', 'child', 'persistent', 'persistentRecursive'] as const).some((k) => this.session.watches.has(k, path));
+    if (!stillWatched) {
+      // Servers before 3.9 know only Children/Data/Any; Any removes persistent entries there too.
+      const wire = type === WatcherType.Persistent || type === WatcherType.PersistentRecursive ? WatcherType.Any : type;
+      const frame = req.writePathInt(req.requestWriter(OpCode.removeWatches, path.length + 8), this.path(path), wire).finish();
+      await this.send(frame, (err) => {
+        if (err !== 0 && err !== ErrorCode.NOWATCHER) throw errorFromCode(err, path);
+      });
+    }
+    for (const [w, ev] of removed) this.session.deliver(w, { type: ev, state: this.currentState, path });
+  }
+
+  /**
+   * Closes the session: the server deletes its ephemeral nodes at once and other clients'
+   * watches fire. Waits up to `timeoutMs` for the server's reply. Idempotent; never rejects.
+   * Every outstanding watcher is told `{type: None, state: Closed}`.
+   */
+  close(timeoutMs = 5000): Promise<void> {
+    return this.session.close(CLOSE_FRAME(), timeoutMs);
+  }
+
+  /** `await using zk = await ZooKeeper.connect(...)` closes the client at scope exit. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}
+
+function checkOptions(o: ZooKeeperOptions): void {
+  const positive = (name: string, v: unknown) => {
+    if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v) || v <= 0)) {
+      throw new BadArgumentsError(undefined, `option ${name} must be a positive number of ms, got ${String(v)}`);
+    }
+  };
+  positive('sessionTimeout', o.sessionTimeout);
+  positive('connectTimeout', o.connectTimeout);
+  positive('maxFrameSize', o.maxFrameSize);
+  if (o.sessionId !== undefined && typeof o.sessionId !== 'bigint') throw badInput('option sessionId must be a bigint');
+  if (o.sessionId !== undefined && o.sessionPassword?.length !== 16) throw badInput('option sessionPassword must be the 16-byte session password');
+  if (o.watcher !== undefined && typeof o.watcher !== 'function') throw badInput('option watcher must be a function');
+}
+
+export type { WatchedEvent, Watcher };
