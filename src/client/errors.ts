@@ -27,56 +27,157 @@ export class ZooKeeperError extends Error {
   }
 }
 
-function errorClass(name: string, code: ErrorCode, what: string) {
-  const cls = class extends ZooKeeperError {
-    override name = name;
-    constructor(path?: string, message?: string, options?: { cause?: unknown }) {
-      super(code, message ?? (path ? `${what}: ${path}` : what), path, options);
-    }
-  };
-  Object.defineProperty(cls, 'name', { value: name });
-  return cls;
+function describe(what: string, path?: string): string {
+  return path ? `${what}: ${path}` : what;
 }
 
+
 /** -101: the node does not exist. */
-export const NoNodeError = errorClass('NoNodeError', ErrorCode.NONODE, 'node does not exist');
+export class NoNodeError extends ZooKeeperError {
+  override name = 'NoNodeError';
+  constructor(path?: string, message?: string, options?: { cause?: unknown }) {
+    super(ErrorCode.NONODE, message ?? describe('node does not exist', path), path, options);
+  }
+}
+
 /** -110: the node already exists. */
-export const NodeExistsError = errorClass('NodeExistsError', ErrorCode.NODEEXISTS, 'node already exists');
+export class NodeExistsError extends ZooKeeperError {
+  override name = 'NodeExistsError';
+  constructor(path?: string, message?: string, options?: { cause?: unknown }) {
+    super(ErrorCode.NODEEXISTS, message ?? describe('node already exists', path), path, options);
+  }
+}
+
 /** -103: the expected version did not match. */
-export const BadVersionError = errorClass('BadVersionError', ErrorCode.BADVERSION, 'version does not match');
+export class BadVersionError extends ZooKeeperError {
+  override name = 'BadVersionError';
+  constructor(path?: string, message?: string, options?: { cause?: unknown }) {
+    super(ErrorCode.BADVERSION, message ?? describe('version does not match', path), path, options);
+  }
+}
+
 /** -111: the node has children and cannot be deleted. */
-export const NotEmptyError = errorClass('NotEmptyError', ErrorCode.NOTEMPTY, 'node has children');
+export class NotEmptyError extends ZooKeeperError {
+  override name = 'NotEmptyError';
+  constructor(path?: string, message?: string, options?: { cause?: unknown }) {
+    super(ErrorCode.NOTEMPTY, message ?? describe('node has children', path), path, options);
+  }
+}
+
 /** -102: the ACL does not allow this operation for the caller's identities. */
-export const NoAuthError = errorClass('NoAuthError', ErrorCode.NOAUTH, 'not authorized');
+export class NoAuthError extends ZooKeeperError {
+  override name = 'NoAuthError';
+  constructor(path?: string, message?: string, options?: { cause?: unknown }) {
+    super(ErrorCode.NOAUTH, message ?? describe('not authorized', path), path, options);
+  }
+}
+
 /** -108: ephemeral nodes cannot have children. */
-export const NoChildrenForEphemeralsError = errorClass('NoChildrenForEphemeralsError', ErrorCode.NOCHILDRENFOREPHEMERALS, 'ephemeral nodes cannot have children');
+export class NoChildrenForEphemeralsError extends ZooKeeperError {
+  override name = 'NoChildrenForEphemeralsError';
+  constructor(path?: string, message?: string, options?: { cause?: unknown }) {
+    super(ErrorCode.NOCHILDRENFOREPHEMERALS, message ?? describe('ephemeral nodes cannot have children', path), path, options);
+  }
+}
+
 /** -114: the ACL is invalid (empty, bad scheme/id, or `auth` with no authenticated identity). */
-export const InvalidACLError = errorClass('InvalidACLError', ErrorCode.INVALIDACL, 'invalid ACL');
+export class InvalidACLError extends ZooKeeperError {
+  override name = 'InvalidACLError';
+  constructor(path?: string, message?: string, options?: { cause?: unknown }) {
+    super(ErrorCode.INVALIDACL, message ?? describe('invalid ACL', path), path, options);
+  }
+}
+
 /** -115: the server rejected the credentials; the client is finished. */
-export const AuthFailedError = errorClass('AuthFailedError', ErrorCode.AUTHFAILED, 'authentication failed');
+export class AuthFailedError extends ZooKeeperError {
+  override name = 'AuthFailedError';
+  constructor(path?: string, message?: string, options?: { cause?: unknown }) {
+    super(ErrorCode.AUTHFAILED, message ?? describe('authentication failed', path), path, options);
+  }
+}
+
 /** -8: the server (or this client, before sending) rejected an argument. */
-export const BadArgumentsError = errorClass('BadArgumentsError', ErrorCode.BADARGUMENTS, 'bad arguments');
+export class BadArgumentsError extends ZooKeeperError {
+  override name = 'BadArgumentsError';
+  constructor(path?: string, message?: string, options?: { cause?: unknown }) {
+    super(ErrorCode.BADARGUMENTS, message ?? describe('bad arguments', path), path, options);
+  }
+}
+
 /** -6: the server does not implement the request (older version, or TTL nodes disabled). */
-export const UnimplementedError = errorClass('UnimplementedError', ErrorCode.UNIMPLEMENTED, 'operation not implemented by the server');
+export class UnimplementedError extends ZooKeeperError {
+  override name = 'UnimplementedError';
+  constructor(path?: string, message?: string, options?: { cause?: unknown }) {
+    super(ErrorCode.UNIMPLEMENTED, message ?? describe('operation not implemented by the server', path), path, options);
+  }
+}
+
 /** -5: the server could not parse the request. */
-export const MarshallingError = errorClass('MarshallingError', ErrorCode.MARSHALLINGERROR, 'server could not decode the request');
+export class MarshallingError extends ZooKeeperError {
+  override name = 'MarshallingError';
+  constructor(path?: string, message?: string, options?: { cause?: unknown }) {
+    super(ErrorCode.MARSHALLINGERROR, message ?? describe('server could not decode the request', path), path, options);
+  }
+}
+
 /** -119: a write was sent to a read-only server. */
-export const NotReadOnlyError = errorClass('NotReadOnlyError', ErrorCode.NOTREADONLY, 'server is read-only');
+export class NotReadOnlyError extends ZooKeeperError {
+  override name = 'NotReadOnlyError';
+  constructor(path?: string, message?: string, options?: { cause?: unknown }) {
+    super(ErrorCode.NOTREADONLY, message ?? describe('server is read-only', path), path, options);
+  }
+}
+
 /** -121: no such watch to remove. */
-export const NoWatcherError = errorClass('NoWatcherError', ErrorCode.NOWATCHER, 'no watcher');
+export class NoWatcherError extends ZooKeeperError {
+  override name = 'NoWatcherError';
+  constructor(path?: string, message?: string, options?: { cause?: unknown }) {
+    super(ErrorCode.NOWATCHER, message ?? describe('no watcher', path), path, options);
+  }
+}
+
 /** -2: a later sub-op of a failed transaction (it was rolled back, not attempted). */
-export const RuntimeInconsistencyError = errorClass('RuntimeInconsistencyError', ErrorCode.RUNTIMEINCONSISTENCY, 'transaction rolled back');
+export class RuntimeInconsistencyError extends ZooKeeperError {
+  override name = 'RuntimeInconsistencyError';
+  constructor(path?: string, message?: string, options?: { cause?: unknown }) {
+    super(ErrorCode.RUNTIMEINCONSISTENCY, message ?? describe('transaction rolled back', path), path, options);
+  }
+}
+
 /**
  * -4: the connection dropped while the request was in flight or queued. The outcome of a
  * write is unknown: it may or may not have been applied.
  */
-export const ConnectionLossError = errorClass('ConnectionLossError', ErrorCode.CONNECTIONLOSS, 'connection to ZooKeeper lost');
+export class ConnectionLossError extends ZooKeeperError {
+  override name = 'ConnectionLossError';
+  constructor(path?: string, message?: string, options?: { cause?: unknown }) {
+    super(ErrorCode.CONNECTIONLOSS, message ?? describe('connection to ZooKeeper lost', path), path, options);
+  }
+}
+
 /** -112: the session expired; every ephemeral node of it is gone and the client is finished. */
-export const SessionExpiredError = errorClass('SessionExpiredError', ErrorCode.SESSIONEXPIRED, 'ZooKeeper session expired');
+export class SessionExpiredError extends ZooKeeperError {
+  override name = 'SessionExpiredError';
+  constructor(path?: string, message?: string, options?: { cause?: unknown }) {
+    super(ErrorCode.SESSIONEXPIRED, message ?? describe('ZooKeeper session expired', path), path, options);
+  }
+}
+
 /** -116 (client-side): the client was closed before or while the call was made. */
-export const ClientClosedError = errorClass('ClientClosedError', ErrorCode.CLOSING, 'ZooKeeper client is closed');
+export class ClientClosedError extends ZooKeeperError {
+  override name = 'ClientClosedError';
+  constructor(path?: string, message?: string, options?: { cause?: unknown }) {
+    super(ErrorCode.CLOSING, message ?? describe('ZooKeeper client is closed', path), path, options);
+  }
+}
+
 /** -122 (client-side): a call or connect attempt did not complete in time. */
-export const RequestTimeoutError = errorClass('RequestTimeoutError', ErrorCode.REQUESTTIMEOUT, 'request timed out');
+export class RequestTimeoutError extends ZooKeeperError {
+  override name = 'RequestTimeoutError';
+  constructor(path?: string, message?: string, options?: { cause?: unknown }) {
+    super(ErrorCode.REQUESTTIMEOUT, message ?? describe('request timed out', path), path, options);
+  }
+}
 
 const byCode = new Map<number, new (path?: string, message?: string) => ZooKeeperError>([
   [ErrorCode.NONODE, NoNodeError],

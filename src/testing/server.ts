@@ -1,0 +1,543 @@
+/**
+ * One ZooKeeper server JVM for tests, plus the plumbing around it: temp dirs, free ports,
+ * a self-signed TLS keystore, and a process registry that kills every JVM when Node exits.
+ * The public wrappers are `TestingServer` and `TestingCluster` in `cluster.ts`.
+ * @module
+ */
+import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync, rmSync } from 'node:fs';
+import { mkdir, mkdtemp, open, realpath, rm, stat, writeFile } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { promisify } from 'node:util';
+import { fourLetterWord, parseSrvr, type SrvrInfo } from './four-letter.js';
+import type { ZooKeeperInstall } from './install.js';
+
+const execFileAsync = promisify(execFile);
+
+/** Loopback only: tests must never expose a server to the network. */
+export const HOST = '127.0.0.1';
+
+// ---------------------------------------------------------------------------------------------
+// Registry: JVMs and temp dirs that must not outlive this Node process.
+
+const liveJvms = new Map<number, { watchdog?: ChildProcess }>();
+const liveTempDirs = new Set<string>();
+let exitHookInstalled = false;
+
+/**
+ * On normal exit (and uncaught exceptions, which also emit 'exit') kill leftover JVMs and delete
+ * temp dirs. Only synchronous work is possible here. SIGINT/SIGTERM are deliberately left to the
+ * application; for those (and SIGKILL of Node) the per-JVM watchdog below does the killing.
+ */
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on('exit', () => {
+    for (const [pid, { watchdog }] of liveJvms) {
+      tryQuietly(() => watchdog?.kill('SIGKILL'));
+      tryQuietly(() => process.kill(pid, 'SIGKILL'));
+    }
+    for (const dir of liveTempDirs) tryQuietly(() => rmSync(dir, { recursive: true, force: true }));
+  });
+}
+
+function tryQuietly(fn: () => unknown): void {
+  try {
+    fn();
+  } catch {
+    // best effort during shutdown
+  }
+}
+
+/**
+ * A tiny `sh` that blocks reading a pipe from us and SIGKILLs the JVM once the pipe closes,
+ * which happens when Node dies for any reason, including signals that skip 'exit' handlers
+ * (an unhandled SIGTERM, SIGKILL). It then deletes `cleanupDir`, which the exit hook could not.
+ */
+function spawnWatchdog(pid: number, cleanupDir: string | undefined): ChildProcess | undefined {
+  if (process.platform === 'win32') return undefined;
+  // The case guard makes sure a bug can never turn this into rm -rf of anything but our temp dir.
+  const script = [
+    // Survive the Ctrl-C/SIGTERM sent to our whole process group, so the cleanup still runs.
+    "trap '' INT TERM HUP",
+    'while read -r line; do :; done',
+    'kill -9 "$1" 2>/dev/null',
+    'case "$2" in *zk-elect-*) sleep 0.2; rm -rf -- "$2" ;; esac',
+  ].join('\n');
+  const watchdog = spawn('/bin/sh', ['-c', script, 'zk-elect-watchdog', String(pid), cleanupDir ?? ''], {
+    stdio: ['pipe', 'ignore', 'ignore'],
+  });
+  watchdog.on('error', () => undefined);
+  watchdog.unref();
+  (watchdog.stdin as unknown as net.Socket | null)?.unref();
+  return watchdog;
+}
+
+/**
+ * Creates a fresh `zk-elect-*` directory under the OS temp dir. It is deleted on process exit
+ * unless {@link removeTempDir} deleted it earlier.
+ */
+export async function makeTempDir(): Promise<string> {
+  installExitHook();
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'zk-elect-'));
+  liveTempDirs.add(dir);
+  return dir;
+}
+
+/** Deletes a directory made by {@link makeTempDir} (recursively; missing is fine). */
+export async function removeTempDir(dir: string): Promise<void> {
+  await rm(dir, { recursive: true, force: true });
+  liveTempDirs.delete(dir);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ports
+
+/**
+ * Returns a TCP port on 127.0.0.1 that was free a moment ago (the OS picks it; we close it
+ * again). Another process could grab it before the server binds it; that is rare with
+ * ephemeral ports and shows up as a clear "address in use" in the server log.
+ */
+export async function getFreePort(): Promise<number> {
+  const [port] = await getFreePorts(1);
+  return port as number;
+}
+
+/** Like {@link getFreePort} for `count` ports, guaranteed distinct (all are held open together). */
+export async function getFreePorts(count: number): Promise<number[]> {
+  const servers: net.Server[] = [];
+  try {
+    for (let i = 0; i < count; i++) servers.push(await listenOnAnyPort());
+    return servers.map((s) => (s.address() as net.AddressInfo).port);
+  } finally {
+    await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
+  }
+}
+
+function listenOnAnyPort(): Promise<net.Server> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.once('error', reject);
+    server.listen(0, HOST, () => resolve(server));
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// TLS material
+
+/** A self-signed server identity for `secureClientPort`. */
+export interface TlsMaterial {
+  /** PKCS12 keystore the server reads. */
+  keyStore: string;
+  /** Keystore password (random per run). */
+  password: string;
+  /** PEM certificate to trust (`tls.connect({ ca })`); self-signed, so the same as `cert`. */
+  ca: string;
+  /** PEM server certificate (SAN IP:127.0.0.1, DNS:localhost). */
+  cert: string;
+  /** PEM private key (PKCS#8), if `openssl` was available to extract it from the keystore. */
+  key?: string;
+}
+
+/**
+ * Generates a PKCS12 keystore with a self-signed EC certificate into `dir` using the JDK's
+ * `keytool`, and exports it as PEM. Blocks for one or two short JVM runs (~1-3 s).
+ *
+ * @throws {Error} if keytool fails (its stderr is in the message).
+ */
+export async function createTlsMaterial(dir: string, java: string): Promise<TlsMaterial> {
+  await mkdir(dir, { recursive: true });
+  const keytool = await siblingTool(java, 'keytool');
+  const keyStore = path.join(dir, 'server.p12');
+  const password = randomBytes(12).toString('hex');
+  const common = ['-J-Xshare:auto', '-J-XX:TieredStopAtLevel=1', '-J-XX:+UseSerialGC', '-keystore', keyStore];
+  const secret = ['-storetype', 'PKCS12', '-storepass', password];
+  await run(keytool, [
+    '-genkeypair', ...common, ...secret, '-keypass', password, '-alias', 'zk', '-keyalg', 'EC',
+    '-groupname', 'secp256r1', '-validity', '3650', '-dname', 'CN=localhost',
+    '-ext', 'SAN=IP:127.0.0.1,DNS:localhost',
+  ]);
+  const [cert, key] = await Promise.all([
+    run(keytool, ['-exportcert', '-rfc', ...common, ...secret, '-alias', 'zk']).then(pemBlock),
+    extractKeyWithOpenssl(keyStore, password),
+  ]);
+  if (!cert) throw new Error(`keytool -exportcert produced no PEM certificate for ${keyStore}`);
+  await writeFile(path.join(dir, 'ca.pem'), cert);
+  return { keyStore, password, ca: cert, cert, ...(key ? { key } : {}) };
+}
+
+/** keytool cannot export private keys; openssl can, when it is installed. */
+async function extractKeyWithOpenssl(keyStore: string, password: string): Promise<string | undefined> {
+  try {
+    const out = await run('openssl', ['pkcs12', '-in', keyStore, '-nocerts', '-nodes', '-passin', `pass:${password}`]);
+    return pemBlock(out);
+  } catch {
+    return undefined;
+  }
+}
+
+function pemBlock(text: string): string | undefined {
+  return /-----BEGIN [A-Z ]+-----[\s\S]+?-----END [A-Z ]+-----\n?/.exec(text)?.[0];
+}
+
+/** `keytool` next to the real `java` binary (following /usr/bin/java → /usr/lib/jvm/...), else PATH. */
+async function siblingTool(java: string, tool: string): Promise<string> {
+  const candidate = path.join(path.dirname(await realpath(java)), tool);
+  try {
+    await stat(candidate);
+    return candidate;
+  } catch {
+    return tool;
+  }
+}
+
+async function run(cmd: string, args: string[]): Promise<string> {
+  try {
+    const { stdout } = await execFileAsync(cmd, args, { timeout: 60_000 });
+    return stdout;
+  } catch (err) {
+    const e = err as { stderr?: string; message: string };
+    throw new Error(`${path.basename(cmd)} ${args[0]} failed: ${e.stderr?.trim() || e.message}`, { cause: err });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The server process
+
+/** One member of a quorum, as written to `server.N=` lines. */
+export interface PeerSpec {
+  myid: number;
+  quorumPort: number;
+  electionPort: number;
+}
+
+/** Everything needed to write one server's config. Ports must already be allocated. */
+export interface ServerSpec {
+  /** Server id (`myid`); 1-based. */
+  myid: number;
+  /** Private directory for this server: config, data, logs. Created if missing. */
+  dir: string;
+  clientPort: number;
+  /** TLS client port; requires `tls`. */
+  securePort?: number;
+  tickTime: number;
+  minSessionTimeout?: number;
+  maxSessionTimeout?: number;
+  /** All quorum members including this one; absent or empty means standalone. */
+  peers?: readonly PeerSpec[];
+  tls?: TlsMaterial;
+  /** A `zk-elect-*` temp dir to delete if Node dies without stopping this server. */
+  cleanupDir?: string;
+}
+
+/** Modes in which a quorum member serves clients. */
+export const QUORUM_MODES: ReadonlySet<string> = new Set(['leader', 'follower', 'observer']);
+
+/** JVM flags chosen for fast startup and a small footprint; tests start many short-lived JVMs. */
+const JVM_FLAGS = [
+  '-Xmx256m',
+  '-Xms32m',
+  '-XX:+UseSerialGC',
+  '-XX:TieredStopAtLevel=1',
+  '-XX:-UsePerfData',
+  '-Xshare:auto',
+  '-Djava.net.preferIPv4Stack=true',
+  '-Dzookeeper.extendedTypesEnabled=true',
+  '-Dzookeeper.admin.enableServer=false',
+  '-Dzookeeper.jmx.log4j.disable=true',
+];
+
+const POLL_INTERVAL_MS = 100;
+const PROBE_TIMEOUT_MS = 2000;
+
+/**
+ * A ZooKeeper server JVM (`QuorumPeerMain`) with its own config and data directory.
+ * It can be started, killed and started again on the same ports and data.
+ */
+export class ZooKeeperServer {
+  readonly install: ZooKeeperInstall;
+  readonly spec: ServerSpec;
+  #child: ChildProcess | undefined;
+  #watchdog: ChildProcess | undefined;
+  #exited: Promise<void> = Promise.resolve();
+  #lastExit: string | undefined;
+  #configWritten = false;
+
+  /** Does nothing until {@link start}. */
+  constructor(install: ZooKeeperInstall, spec: ServerSpec) {
+    this.install = install;
+    this.spec = spec;
+  }
+
+  /** True while the JVM process is alive (it may not be serving yet). */
+  get running(): boolean {
+    return this.#child !== undefined;
+  }
+
+  /** Process id of the running JVM. */
+  get pid(): number | undefined {
+    return this.#child?.pid;
+  }
+
+  /** `127.0.0.1:<clientPort>` */
+  get connectString(): string {
+    return `${HOST}:${this.spec.clientPort}`;
+  }
+
+  /** The server's log file (log4j/logback output). */
+  get logFile(): string {
+    return path.join(this.spec.dir, 'zookeeper.log');
+  }
+
+  /**
+   * Spawns the JVM. Resolves once the process exists, not when it serves; use
+   * {@link waitServing}. Writes the config files on first use.
+   *
+   * @throws {Error} if already running or the process cannot be spawned.
+   */
+  async start(): Promise<void> {
+    if (this.#child) throw new Error(`ZooKeeper server ${this.spec.myid} is already running`);
+    if (!this.#configWritten) await this.#writeFiles();
+    this.#configWritten = true;
+    installExitHook();
+    const out = openSync(path.join(this.spec.dir, 'jvm.out'), 'a');
+    let child: ChildProcess;
+    try {
+      // Not detached: the JVM stays in our process group, so a Ctrl-C to the group reaches it too.
+      child = spawn(this.install.java, this.#jvmArgs(), {
+        cwd: this.spec.dir,
+        stdio: ['ignore', out, out],
+        detached: false,
+      });
+    } finally {
+      closeSync(out); // the child has its own copy of the descriptor
+    }
+    if (child.pid === undefined) {
+      const cause = await new Promise<Error>((resolve) => child.once('error', resolve));
+      throw new Error(`Cannot start ${this.install.java}: ${cause.message}`, { cause });
+    }
+    this.#track(child);
+  }
+
+  #track(child: ChildProcess): void {
+    const pid = child.pid as number;
+    this.#child = child;
+    this.#lastExit = undefined;
+    this.#watchdog = spawnWatchdog(pid, this.spec.cleanupDir);
+    liveJvms.set(pid, { ...(this.#watchdog ? { watchdog: this.#watchdog } : {}) });
+    // A forgotten server must not keep Node alive; the exit hook and watchdog still kill it.
+    child.unref();
+    child.on('error', () => undefined); // a failed kill() of an exiting JVM is not worth crashing for
+    this.#exited = new Promise((resolve) => {
+      child.once('exit', (code, signal) => {
+        this.#lastExit = signal ? `killed by ${signal}` : `exited with code ${code}`;
+        this.#watchdog?.kill('SIGKILL');
+        this.#watchdog = undefined;
+        liveJvms.delete(pid);
+        this.#child = undefined;
+        resolve();
+      });
+    });
+  }
+
+  /** SIGKILLs the JVM (a crash: no clean shutdown) and waits until it is gone. No-op if not running. */
+  async kill(): Promise<void> {
+    const child = this.#child;
+    if (!child) return;
+    child.ref(); // keep Node alive until the exit is observed
+    child.kill('SIGKILL');
+    await this.#exited;
+  }
+
+  /**
+   * Sends SIGTERM, waits up to `graceMs` for the JVM to exit, then SIGKILLs it.
+   * Blocks until the process is gone. No-op if not running.
+   */
+  async stop(graceMs = 5000): Promise<void> {
+    const child = this.#child;
+    if (!child) return;
+    child.ref();
+    child.kill('SIGTERM');
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(true), graceMs);
+    });
+    const hard = await Promise.race([this.#exited.then(() => false), timedOut]);
+    clearTimeout(timer);
+    if (hard) await this.kill();
+  }
+
+  /**
+   * Polls `ruok` until `imok`, then `srvr` until its mode is one of `modes`.
+   *
+   * @returns the last `srvr` reply.
+   * @throws {Error} (with the log tail) if the JVM exits or `deadline` (epoch ms) passes first.
+   */
+  async waitServing(deadline: number, modes: ReadonlySet<string>): Promise<SrvrInfo> {
+    let imok = false;
+    return waitUntil(`server ${this.spec.myid} to serve (${[...modes].join('/')})`, deadline, [this], async () => {
+      imok ||= (await this.fourLetter('ruok')) === 'imok';
+      if (!imok) return undefined;
+      const info = await this.srvr();
+      return modes.has(info.mode) ? info : undefined;
+    });
+  }
+
+  /** Sends a four-letter word to the plain client port. @throws {Error} on connect failure/timeout. */
+  fourLetter(cmd: string, timeoutMs = PROBE_TIMEOUT_MS): Promise<string> {
+    return fourLetterWord(HOST, this.spec.clientPort, cmd, { timeoutMs });
+  }
+
+  /** `srvr`, parsed. @throws {Error} on connect failure/timeout or an unparseable reply. */
+  async srvr(): Promise<SrvrInfo> {
+    return parseSrvr(await this.fourLetter('srvr'));
+  }
+
+  /** Why the server is down, with the last lines of its logs; for error messages. */
+  async describeFailure(): Promise<string> {
+    const state = this.#child ? 'is running' : (this.#lastExit ?? 'was never started');
+    const logs = await Promise.all([this.logFile, path.join(this.spec.dir, 'jvm.out')].map((file) => tailOf(file)));
+    return `ZooKeeper server ${this.spec.myid} (${this.connectString}) ${state}.\n${logs.join('')}`;
+  }
+
+  #jvmArgs(): string[] {
+    const dir = this.spec.dir;
+    return [
+      ...JVM_FLAGS,
+      `-Dlog4j.configuration=file:${path.join(dir, 'log4j.properties')}`,
+      `-Dlogback.configurationFile=${path.join(dir, 'logback.xml')}`,
+      `-Dzookeeper.log.dir=${dir}`,
+      '-cp',
+      this.install.classpath,
+      'org.apache.zookeeper.server.quorum.QuorumPeerMain',
+      path.join(dir, 'zoo.cfg'),
+    ];
+  }
+
+  async #writeFiles(): Promise<void> {
+    const { dir, myid, peers } = this.spec;
+    const dataDir = path.join(dir, 'data');
+    await mkdir(dataDir, { recursive: true });
+    await writeFile(path.join(dir, 'zoo.cfg'), renderConfig(this.spec, dataDir));
+    if (peers && peers.length > 0) await writeFile(path.join(dataDir, 'myid'), `${myid}\n`);
+    await writeFile(path.join(dir, 'log4j.properties'), log4jConfig(this.logFile));
+    await writeFile(path.join(dir, 'logback.xml'), logbackConfig(this.logFile));
+  }
+}
+
+/**
+ * Polls `probe` every 100 ms until it returns a value. Probe errors count as "not yet".
+ *
+ * @throws {Error} with the servers' log tails if any server in `watch` stops running, or
+ *   `deadline` (epoch ms) passes.
+ */
+export async function waitUntil<T>(
+  what: string,
+  deadline: number,
+  watch: readonly ZooKeeperServer[],
+  probe: () => Promise<T | undefined>,
+): Promise<T> {
+  let lastError: unknown;
+  for (;;) {
+    const dead = watch.find((s) => !s.running);
+    if (dead) throw new Error(`Waiting for ${what}: ${await dead.describeFailure()}`);
+    try {
+      const result = await probe();
+      if (result !== undefined) return result;
+    } catch (err) {
+      lastError = err;
+    }
+    if (Date.now() >= deadline) {
+      const last = lastError instanceof Error ? ` (last error: ${lastError.message})` : '';
+      const details = await Promise.all(watch.map((s) => s.describeFailure()));
+      throw new Error(`Timed out waiting for ${what}${last}.\n${details.join('\n')}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));
+  }
+}
+
+/** zoo.cfg text. Paths use forward slashes because the file is parsed as Java properties. */
+export function renderConfig(spec: ServerSpec, dataDir: string): string {
+  const slash = (p: string) => p.split(path.sep).join('/');
+  const lines = [
+    `tickTime=${spec.tickTime}`,
+    'initLimit=10',
+    'syncLimit=5',
+    `dataDir=${slash(dataDir)}`,
+    `clientPort=${spec.clientPort}`,
+    `clientPortAddress=${HOST}`,
+    // Every test client comes from 127.0.0.1; the default cap of 60 per IP would refuse them.
+    'maxClientCnxns=0',
+    '4lw.commands.whitelist=*',
+    // The AdminServer's fixed port 8080 would collide between servers.
+    'admin.enableServer=false',
+  ];
+  if (spec.minSessionTimeout !== undefined) lines.push(`minSessionTimeout=${spec.minSessionTimeout}`);
+  if (spec.maxSessionTimeout !== undefined) lines.push(`maxSessionTimeout=${spec.maxSessionTimeout}`);
+  for (const peer of spec.peers ?? []) {
+    lines.push(`server.${peer.myid}=${HOST}:${peer.quorumPort}:${peer.electionPort}`);
+  }
+  if (spec.tls && spec.securePort !== undefined) {
+    lines.push(
+      `secureClientPort=${spec.securePort}`,
+      // Only the Netty factory speaks TLS; it serves the plain clientPort too.
+      'serverCnxnFactory=org.apache.zookeeper.server.NettyServerCnxnFactory',
+      `ssl.keyStore.location=${slash(spec.tls.keyStore)}`,
+      `ssl.keyStore.password=${spec.tls.password}`,
+      'ssl.keyStore.type=PKCS12',
+      // No client certificates: with clientAuth=none no trust store is needed (the JDK default is used).
+      'ssl.clientAuth=none',
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+const LOG_PATTERN = '%d{ISO8601} %-5p [%t:%C{1}@%L] - %m%n';
+
+/** For ZooKeeper ≤ 3.7 and Debian's 3.8 package (slf4j → log4j 1.2). */
+function log4jConfig(logFile: string): string {
+  return [
+    'log4j.rootLogger=INFO, FILE',
+    'log4j.appender.FILE=org.apache.log4j.FileAppender',
+    `log4j.appender.FILE.File=${logFile.split(path.sep).join('/')}`,
+    'log4j.appender.FILE.layout=org.apache.log4j.PatternLayout',
+    `log4j.appender.FILE.layout.ConversionPattern=${LOG_PATTERN}`,
+    '',
+  ].join('\n');
+}
+
+/** For Apache's 3.8+ tarballs (slf4j → logback). */
+function logbackConfig(logFile: string): string {
+  const file = logFile.split(path.sep).join('/').replace(/&/g, '&amp;').replace(/</g, '&lt;');
+  return `<configuration>
+  <appender name="FILE" class="ch.qos.logback.core.FileAppender">
+    <file>${file}</file>
+    <encoder><pattern>${LOG_PATTERN}</pattern></encoder>
+  </appender>
+  <root level="INFO"><appender-ref ref="FILE"/></root>
+</configuration>
+`;
+}
+
+/** The last ~40 lines of a log file, framed for an error message; empty if the file is missing. */
+async function tailOf(file: string, maxLines = 40): Promise<string> {
+  try {
+    const handle = await open(file, 'r');
+    try {
+      const { size } = await handle.stat();
+      const length = Math.min(size, 16_384);
+      const buf = Buffer.alloc(length);
+      await handle.read(buf, 0, length, size - length);
+      const lines = buf.toString('utf8').split('\n').slice(-maxLines - 1).join('\n').trimEnd();
+      return lines ? `--- last lines of ${file} ---\n${lines}\n` : '';
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    return '';
+  }
+}
