@@ -15,3 +15,4 @@ export type { Data } from './client/validate.js';
 export { AddWatchMode, CreateMode, ErrorCode, EventType, KeeperState, Perms, WatcherType } from './protocol/constants.js';
 export { OPEN_ACL_UNSAFE, CREATOR_ALL_ACL, READ_ACL_UNSAFE } from './protocol/records.js';
 export type { ACL, Id, Stat } from './protocol/records.js';
+export * from './recipes/index.js';

@@ -4,7 +4,7 @@
  * @module
  */
 import type { Reader } from '../protocol/reader.js';
-import type { ZooKeeperError } from './errors.js';
+import { MarshallingError, ZooKeeperError } from './errors.js';
 
 /** One request: its encoded frame and how to turn the reply into a result. */
 export interface PendingRequest {
@@ -52,14 +52,23 @@ export class Fifo<T> {
   }
 }
 
-/** Completes a request from its reply; a decoder that throws rejects the request. */
-export function completeRequest(p: PendingRequest, err: number, r: Reader): void {
+/**
+ * Completes a request from its reply. A decoder's ZooKeeperError rejects the request; any other
+ * failure means the reply was malformed: the request rejects with MarshallingError and the
+ * function returns false, telling the caller the stream can no longer be trusted.
+ */
+export function completeRequest(p: PendingRequest, err: number, r: Reader): boolean {
   let value: unknown;
   try {
     value = p.decode(err, r);
   } catch (e) {
-    p.reject(e as ZooKeeperError);
-    return;
+    if (e instanceof ZooKeeperError) {
+      p.reject(e);
+      return true;
+    }
+    p.reject(new MarshallingError(undefined, `malformed reply from the server: ${(e as Error).message}`, { cause: e }));
+    return false;
   }
   p.resolve(value);
+  return true;
 }

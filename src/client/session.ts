@@ -282,7 +282,7 @@ export class Session {
       return;
     }
     if (zxid > 0n) this.lastZxid = zxid;
-    completeRequest(p, err, r);
+    if (!completeRequest(p, err, r)) this.conn?.destroy(new Error('malformed reply from the server'));
   }
 
   private handleNotification(r: Reader): void {

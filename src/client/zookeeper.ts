@@ -391,7 +391,11 @@ export class ZooKeeper extends EventEmitter<ZooKeeperEvents> {
    */
   async addAuthInfo(scheme: string, auth: string | Uint8Array): Promise<void> {
     if (typeof scheme !== 'string' || scheme === '') throw badInput('auth scheme must be a non-empty string, e.g. "digest"');
-    return this.session.addAuth(scheme, Buffer.from(toBytes(auth) ?? new Uint8Array()));
+    const bytes = Buffer.from(toBytes(auth) ?? new Uint8Array());
+    // Checked here too: credentials are re-sent after every reconnect, so an oversized one
+    // would make the server drop every connection, forever.
+    if (bytes.length + scheme.length + 20 > SERVER_MAX_REQUEST) throw badInput(`credentials of ${bytes.length} bytes exceed the server's 1 MB request limit`);
+    return this.session.addAuth(scheme, bytes);
   }
 
   /**

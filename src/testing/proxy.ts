@@ -87,6 +87,8 @@ export class TcpProxy {
   private blackholed = false;
   private refusing = false;
   private closed = false;
+  /** Set while heal() is listening again after refuse(), so concurrent calls share it. */
+  private relisten: Promise<void> | undefined;
 
   private constructor(
     private readonly target: { host: string; port: number },
@@ -179,18 +181,28 @@ export class TcpProxy {
       l.down.open();
     }
     if (this.refusing && !this.closed) {
-      // A closed net.Server cannot reliably listen again; use a fresh one on the same port.
-      const server = net.createServer();
-      await listen(server, this.port);
-      this.server = server;
-      this.refusing = false;
-      this.attach(server);
+      this.relisten ??= this.listenAgain();
+      await this.relisten;
     }
   }
 
+  private async listenAgain(): Promise<void> {
+    // A closed net.Server cannot reliably listen again; use a fresh one on the same port.
+    const server = net.createServer();
+    try {
+      await listen(server, this.port);
+    } finally {
+      this.relisten = undefined;
+    }
+    this.server = server;
+    this.refusing = false;
+    this.attach(server);
+  }
+
   /**
-   * Destroys every current connection, both sides, discarding held bytes; the client sees the
-   * connection reset. Keeps listening, with the current faults still applied to new connections.
+   * Destroys every current connection, both sides, discarding held bytes; the client sees its
+   * connection close abruptly. Keeps listening, with the current faults still applied to new
+   * connections.
    */
   cutAll(): void {
     for (const l of [...this.links]) this.destroyLink(l);
@@ -200,6 +212,8 @@ export class TcpProxy {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    // A heal() still binding the port would otherwise leave a listener behind.
+    await this.relisten?.catch(() => undefined);
     this.cutAll();
     if (this.refusing) return;
     await new Promise<void>((resolve) => this.server.close(() => resolve()));

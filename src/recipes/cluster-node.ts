@@ -1,0 +1,114 @@
+/**
+ * The design's node, assembled: a candidate in the election that, when elected, unregisters
+ * itself from the service registry and watches it (it coordinates the workers), and when it
+ * is a worker, registers its address.
+ * @module
+ */
+import { EventEmitter } from 'node:events';
+import type { ZooKeeperOptions } from '../client/zookeeper.js';
+import { LeaderElection, type LeaderElectionOptions } from './election.js';
+import { ManagedSession } from './managed-session.js';
+import { DEFAULT_REGISTRY, ServiceDiscovery, ServiceRegistry } from './registry.js';
+
+/** Options of a {@link ClusterNode}. */
+export interface ClusterNodeOptions {
+  /** The address a worker registers (e.g. `http://127.0.0.1:8081`). Also the candidate's data. */
+  address: string;
+  /** Election parent; default `/election`. */
+  electionPath?: string;
+  /** Registry parent; default `/service_registry`. */
+  registryPath?: string;
+  /** Called when this node becomes leader, after it unregistered and started discovery. */
+  onElectedToBeLeader?: (node: ClusterNode) => void | Promise<void>;
+  /** Called when this node becomes a worker, after it registered its address. */
+  onWorker?: (node: ClusterNode) => void | Promise<void>;
+  /** Session options (session timeout, TLS...). */
+  zookeeper?: ZooKeeperOptions;
+}
+
+/** Events of a {@link ClusterNode}. */
+export interface ClusterNodeEvents {
+  /** The leader's view of the workers changed. */
+  workers: [addresses: string[]];
+  /** The role wiring failed (it is retried on the next election event). */
+  error: [error: unknown];
+}
+
+/** A node of the design: election plus registry, with the role callbacks wired. */
+export class ClusterNode extends EventEmitter<ClusterNodeEvents> {
+  readonly election: LeaderElection;
+  readonly registry: ServiceRegistry;
+  readonly discovery: ServiceDiscovery;
+  private chain: Promise<void> = Promise.resolve();
+
+  private constructor(
+    readonly session: ManagedSession,
+    private readonly options: ClusterNodeOptions,
+  ) {
+    super();
+    const electionOptions: LeaderElectionOptions = { parent: options.electionPath, data: options.address };
+    this.election = new LeaderElection(session, electionOptions);
+    this.registry = new ServiceRegistry(session, options.registryPath ?? DEFAULT_REGISTRY);
+    this.discovery = new ServiceDiscovery(session, options.registryPath ?? DEFAULT_REGISTRY);
+    this.discovery.on('change', (a) => this.emit('workers', a));
+    this.discovery.on('error', (e) => this.emit('error', e));
+    this.registry.on('error', (e) => this.emit('error', e));
+    // Role changes are applied one after another, in the order they happened.
+    this.election.on('elected', () => this.serially(() => this.becomeLeader()));
+    this.election.on('following', () => this.serially(() => this.becomeWorker()));
+  }
+
+  /**
+   * Connects, joins the election and takes the matching role. Blocks until the first role
+   * is applied. @throws as ZooKeeper.connect; TypeError for a missing address.
+   */
+  static async start(connectString: string, options: ClusterNodeOptions): Promise<ClusterNode> {
+    if (typeof options?.address !== 'string' || !options.address) throw new TypeError('ClusterNode needs an address (e.g. http://127.0.0.1:8080)');
+    const session = await ManagedSession.open(connectString, options.zookeeper);
+    const node = new ClusterNode(session, options);
+    try {
+      await node.election.start();
+      await node.chain;
+    } catch (e) {
+      await node.close();
+      throw e;
+    }
+    return node;
+  }
+
+  /** True while this node leads. */
+  get isLeader(): boolean {
+    return this.election.isLeader;
+  }
+
+  /** The workers' addresses as the leader sees them (empty on workers). */
+  get workers(): string[] {
+    return this.election.isLeader ? this.discovery.getAllServiceAddresses() : [];
+  }
+
+  private serially(step: () => Promise<void>): void {
+    this.chain = this.chain.then(step).catch((e) => void this.emit('error', e));
+  }
+
+  private async becomeLeader(): Promise<void> {
+    await this.registry.unregister();
+    await this.discovery.start();
+    this.emit('workers', this.discovery.getAllServiceAddresses());
+    await this.options.onElectedToBeLeader?.(this);
+  }
+
+  private async becomeWorker(): Promise<void> {
+    this.discovery.stop();
+    if (this.registry.node) return; // already registered: following a new predecessor only
+    await this.registry.register(this.options.address);
+    await this.options.onWorker?.(this);
+  }
+
+  /** Leaves the election and the registry and closes the session. Idempotent. */
+  async close(): Promise<void> {
+    this.discovery.close();
+    await this.election.close();
+    await this.registry.close().catch(() => undefined);
+    await this.session.close();
+  }
+}

@@ -1,0 +1,457 @@
+/**
+ * Leader election, the design's algorithm: every candidate creates an EPHEMERAL_SEQUENTIAL
+ * `c_<seq>` node under the election parent; the smallest sequence leads; every other candidate
+ * watches only its immediate predecessor and, when that goes, re-lists the children — leading
+ * if it is now the smallest, or else watching its new predecessor. One leader failure wakes one
+ * candidate, whatever the number of candidates.
+ *
+ * Made safe against the known failures: no orphan node after a lost create reply; leadership
+ * claimed only on a node created by the live session; every async continuation tagged with a
+ * generation and dropped when stale; leadership suspended while disconnected and reported lost
+ * on expiry; automatic re-join with a new session; deletes retried through blips; a vanished
+ * parent re-created.
+ * @module
+ */
+import { EventEmitter } from 'node:events';
+import os from 'node:os';
+import { ErrorCode, EventType, KeeperState } from '../protocol/constants.js';
+import type { ZooKeeperError } from '../client/errors.js';
+import type { Op, OpResult } from '../client/transaction.js';
+import type { Data } from '../client/validate.js';
+import { validatePath } from '../client/path.js';
+import type { ZooKeeperOptions } from '../client/zookeeper.js';
+import { NotLeaderError } from './errors.js';
+import { ManagedSession } from './managed-session.js';
+import { createOwnNode, deleteOwnNode, ensurePath, type OwnNode } from './own-node.js';
+import { join, sortCandidates } from './sequence.js';
+
+/** Where a candidate stands. */
+export type ElectionRole = 'latent' | 'joining' | 'follower' | 'leader' | 'suspended' | 'closed';
+
+/** A snapshot of a candidate's view, for logs, status pages and tests. */
+export interface ElectionStatus {
+  role: ElectionRole;
+  /** Own candidate node name (`c_0000000007`), once created. */
+  node?: string;
+  /** The leader's node name, when known. */
+  leader?: string;
+  /** The predecessor this candidate watches, when following. */
+  watching?: string;
+  /** Fencing epoch (the leader node's czxid), when leading. */
+  epoch?: bigint;
+}
+
+/** Events of a {@link LeaderElection}; each fires only on a real transition. */
+export interface LeaderElectionEvents {
+  /** This candidate became leader. `epoch` grows with every new leadership, cluster-wide. */
+  elected: [info: { node: string; epoch: bigint }];
+  /** This candidate follows `leader` and watches `watching` (its predecessor). */
+  following: [info: { node: string; leader: string; watching: string }];
+  /** The leader lost its connection: leadership is in doubt; pause leader-only work now. */
+  suspended: [reason?: string];
+  /** The suspended leader reconnected with its session and node intact: leadership holds. */
+  resumed: [];
+  /** This candidate was leader and is not any more (expiry, resign, close, node deleted). */
+  lost: [reason: string];
+  /** The candidate re-joins with a new session after its old one expired. */
+  rejoining: [reason: string];
+  /** Every change of {@link LeaderElection.status}. */
+  change: [status: ElectionStatus];
+  /** An unexpected error; the election retries by itself. */
+  error: [error: unknown];
+  /** close() finished. */
+  closed: [];
+}
+
+/** Options of a {@link LeaderElection}. */
+export interface LeaderElectionOptions {
+  /** The election parent. Default `/election`; created if missing. */
+  parent?: string;
+  /** The candidate's data (its id): default `<hostname>:<pid>`. */
+  data?: Data;
+  /** Options of the session, when the election opens its own from a connect string. */
+  zookeeper?: ZooKeeperOptions;
+}
+
+/** Counters of what a candidate did, for metrics and for proving the absence of a herd. */
+export interface ElectionStats {
+  /** Predecessor notifications received. */
+  notifications: number;
+  /** Election rounds run (each lists the children once). */
+  rounds: number;
+  /** ZooKeeper requests sent by the rounds (creates, lists, watches). */
+  requests: number;
+  /** Times this candidate became leader. */
+  elections: number;
+}
+
+/** One participant as seen in the election parent. */
+export interface Participant {
+  node: string;
+  data: Buffer | null;
+  sessionId: bigint;
+  isLeader: boolean;
+  /** The predecessor this participant watches (by the algorithm), if not the leader. */
+  watching?: string;
+}
+
+const PREFIX = 'c_';
+const code = (e: unknown) => (e as ZooKeeperError)?.code;
+
+/** A candidate in a leader election. */
+export class LeaderElection extends EventEmitter<LeaderElectionEvents> {
+  /** The election parent path. */
+  readonly parent: string;
+  private readonly data: Data;
+  private own: OwnNode | undefined;
+  private current: ElectionStatus = { role: 'latent' };
+  private gen = 0;
+  private running = false;
+  private rerun = false;
+  private closing: Promise<void> | undefined;
+  private readonly unsubscribe: () => void;
+  /** What this candidate did so far (monotonic counters). */
+  readonly stats: ElectionStats = { notifications: 0, rounds: 0, requests: 0, elections: 0 };
+
+  /**
+   * @param session the session to campaign with (shared with other recipes of the process).
+   * @param ownsSession close the session in {@link LeaderElection.close}.
+   * @throws BadArgumentsError for an invalid parent path.
+   */
+  constructor(
+    readonly session: ManagedSession,
+    options: Omit<LeaderElectionOptions, 'zookeeper'> = {},
+    private readonly ownsSession = false,
+  ) {
+    super();
+    this.parent = options.parent ?? '/election';
+    validatePath(this.parent);
+    this.data = options.data ?? `${os.hostname()}:${process.pid}`;
+    const onState = (s: KeeperState, reason?: string) => this.onSessionState(s, reason);
+    const onSession = () => this.schedule();
+    session.on('state', onState);
+    session.on('session', onSession);
+    this.unsubscribe = () => (session.off('state', onState), session.off('session', onSession));
+  }
+
+  /**
+   * Connects a session to `connectString` and starts a candidate on it; the session is closed
+   * with the election. Blocks until connected and the candidate node exists.
+   * @throws as ZooKeeper.connect (unreachable servers, bad connect string).
+   */
+  static async start(connectString: string, options: LeaderElectionOptions = {}): Promise<LeaderElection> {
+    const session = await ManagedSession.open(connectString, options.zookeeper);
+    const election = new LeaderElection(session, options, true);
+    try {
+      await election.start();
+    } catch (e) {
+      await election.close();
+      throw e;
+    }
+    return election;
+  }
+
+  /**
+   * Volunteers: creates the candidate node and takes part from then on. Resolves once the
+   * first election round is done (this candidate leads or follows). Start once.
+   * @throws Error if already started or closed; ZooKeeperError if the first round fails.
+   */
+  async start(): Promise<void> {
+    if (this.current.role !== 'latent') throw new Error(`LeaderElection.start(): already ${this.current.role}`);
+    this.setStatus({ role: 'joining' });
+    await new Promise<void>((resolve, reject) => {
+      const done = () => (this.off('change', onChange), this.off('error', onError));
+      const onChange = (s: ElectionStatus) => (s.role === 'leader' || s.role === 'follower') && (done(), resolve());
+      const onError = (e: unknown) => (done(), reject(e));
+      this.on('change', onChange);
+      this.once('error', onError);
+      this.schedule();
+    });
+  }
+
+  /** The current view (role, own node, leader, predecessor, epoch). */
+  get status(): ElectionStatus {
+    return { ...this.current };
+  }
+
+  /** True while this candidate leads and is connected (false while suspended). */
+  get isLeader(): boolean {
+    return this.current.role === 'leader';
+  }
+
+  /** The fencing epoch while leading: the leader node's czxid (monotonic across leaders). */
+  get epoch(): bigint | undefined {
+    return this.current.epoch;
+  }
+
+  // ---- the algorithm ---------------------------------------------------------------------
+
+  /** Runs election rounds one at a time; a request during a round runs one more after it. */
+  private schedule(): void {
+    if (this.current.role === 'closed' || this.current.role === 'latent') return;
+    if (this.running) {
+      this.rerun = true;
+      return;
+    }
+    this.running = true;
+    void this.loop();
+  }
+
+  private async loop(): Promise<void> {
+    let failures = 0;
+    do {
+      this.rerun = false;
+      try {
+        await this.round();
+        failures = 0;
+      } catch (err) {
+        if (this.handleRoundError(err)) {
+          this.rerun = true;
+          await new Promise((r) => setTimeout(r, Math.min(2000, 50 * 2 ** failures++)));
+        }
+      }
+    } while (this.rerun && this.current.role !== 'closed');
+    this.running = false;
+  }
+
+  /** One round: make sure our node exists, list, then lead or watch the predecessor. */
+  private async round(): Promise<void> {
+    const zk = this.session.client;
+    const gen = this.gen;
+    if (zk.state !== KeeperState.SyncConnected) return; // the reconnect schedules a new round
+    this.stats.rounds++;
+    if (!this.own || this.own.sessionId !== zk.sessionId) {
+      this.stats.requests++;
+      const node = await createOwnNode(zk, this.parent, PREFIX, this.data);
+      if (gen !== this.gen) {
+        // A stale round (resign/close/expiry happened meanwhile) must not leave a candidate.
+        await deleteOwnNode(zk, node).catch(() => undefined);
+        return;
+      }
+      this.own = node;
+    }
+    const own = this.own;
+    this.stats.requests++;
+    // A leader watches the parent's children (no candidate node gains a second watcher), so it
+    // notices its own node or the whole parent being deleted by an operator; otherwise its
+    // successor would lead while it still believed it led.
+    const leading = this.current.role === 'leader' || this.current.role === 'suspended';
+    const watch = leading ? (ev: { type: EventType }) => ev.type !== EventType.None && gen === this.gen && this.schedule() : undefined;
+    const children = sortCandidates(await zk.getChildren(this.parent, watch), PREFIX);
+    if (gen !== this.gen) return;
+    const idx = children.indexOf(own.name);
+    if (idx < 0) {
+      // Our node is gone while our session lives: an operator deleted it. Volunteer again.
+      this.own = undefined;
+      this.gen++;
+      this.loseIfLeading('candidate node was deleted');
+      this.setStatus({ role: 'joining' });
+      this.rerun = true;
+      return;
+    }
+    // The node was created by this session and the session is live (we just listed on it),
+    // so the smallest-node rule is all that leadership needs.
+    if (idx === 0) {
+      // Newly elected: one more listing arms the leader's parent watch.
+      if (!leading) this.rerun = true;
+      return this.lead(own);
+    }
+    const pred = children[idx - 1];
+    this.follow(own, children[0], pred);
+    this.stats.requests++;
+    try {
+      await zk.getData(join(this.parent, pred), (ev) => {
+        if (ev.type === EventType.None) return;
+        this.stats.notifications++;
+        if (gen === this.gen) this.schedule();
+      });
+    } catch (err) {
+      // Gone between the listing and the watch: list again (never assume we lead now).
+      if (code(err) === ErrorCode.NONODE) this.rerun = true;
+      else throw err;
+    }
+  }
+
+  /** Returns true when the round should be retried after a backoff. */
+  private handleRoundError(err: unknown): boolean {
+    const c = code(err);
+    // Connection problems: the state handler schedules a new round on reconnect / new session.
+    if (c === ErrorCode.CONNECTIONLOSS || c === ErrorCode.SESSIONEXPIRED || c === ErrorCode.CLOSING) return false;
+    if (c === ErrorCode.NONODE) {
+      // The parent vanished (deleted by an operator), and our node with it.
+      void ensurePath(this.session.client, this.parent).catch(() => undefined);
+      this.own = undefined;
+      this.gen++;
+      this.loseIfLeading('election parent was deleted');
+      this.setStatus({ role: 'joining' });
+      return true;
+    }
+    this.emit('error', err);
+    return true;
+  }
+
+  private lead(own: OwnNode): void {
+    const was = this.current.role;
+    this.setStatus({ role: 'leader', node: own.name, leader: own.name, epoch: own.czxid });
+    if (was === 'suspended') this.emit('resumed');
+    else if (was !== 'leader') {
+      this.stats.elections++;
+      this.emit('elected', { node: own.name, epoch: own.czxid });
+    }
+  }
+
+  private follow(own: OwnNode, leader: string, watching: string): void {
+    const before = this.current;
+    this.loseIfLeading('another candidate leads');
+    if (before.role === 'follower' && before.leader === leader && before.watching === watching) return;
+    this.setStatus({ role: 'follower', node: own.name, leader, watching });
+    this.emit('following', { node: own.name, leader, watching });
+  }
+
+  private loseIfLeading(reason: string): void {
+    const r = this.current.role;
+    if (r === 'leader' || r === 'suspended') {
+      this.setStatus({ role: 'joining', node: this.own?.name });
+      this.emit('lost', reason);
+    }
+  }
+
+  private setStatus(s: ElectionStatus): void {
+    this.current = s;
+    this.emit('change', this.status);
+  }
+
+  private onSessionState(state: KeeperState, reason?: string): void {
+    const role = this.current.role;
+    if (role === 'closed' || role === 'latent') return;
+    if (state === KeeperState.Disconnected && role === 'leader') {
+      this.setStatus({ ...this.current, role: 'suspended' });
+      this.emit('suspended', reason);
+    } else if (state === KeeperState.SyncConnected) {
+      this.schedule(); // re-verify after every reconnect; resumes a suspended leader
+    } else if (state === KeeperState.Expired) {
+      this.gen++;
+      this.own = undefined;
+      this.loseIfLeading(`session expired${reason ? ': ' + reason : ''}`);
+      this.setStatus({ role: 'joining' });
+      this.emit('rejoining', reason ?? 'session expired');
+    }
+  }
+
+  // ---- leaving -------------------------------------------------------------------------
+
+  /**
+   * Steps down (if leading) and re-queues at the back: deletes the candidate node — so the
+   * successor is notified at once — then volunteers again with a new node.
+   * Blocks until the old node is deleted (retrying through connection blips).
+   * @throws Error if closed.
+   */
+  async resign(): Promise<void> {
+    if (this.current.role === 'closed' || this.closing) throw new Error('LeaderElection.resign(): closed');
+    await this.leave('resigned');
+    this.setStatus({ role: 'joining' });
+    this.schedule();
+  }
+
+  private async leave(reason: string): Promise<void> {
+    this.gen++;
+    const own = this.own;
+    this.own = undefined;
+    this.loseIfLeading(reason);
+    if (own) await deleteOwnNode(this.session.client, own);
+  }
+
+  /**
+   * Leaves the election for good: deletes the candidate node (the successor takes over within
+   * one notification), emits `lost` if leading, then `closed`. Closes the session if the
+   * election opened it. Idempotent.
+   */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      if (this.current.role !== 'latent') await this.leave('closed').catch((e) => this.emit('error', e));
+      this.setStatus({ role: 'closed' });
+      this.unsubscribe();
+      if (this.ownsSession) await this.session.close();
+      this.emit('closed');
+    })();
+    return this.closing;
+  }
+
+  // ---- queries and leader-only work -------------------------------------------------------
+
+  /**
+   * Resolves when this candidate is leader (at once if it is).
+   * @throws the abort reason, or Error if the election is closed first.
+   */
+  waitForLeadership(signal?: AbortSignal): Promise<{ node: string; epoch: bigint }> {
+    if (this.isLeader) return Promise.resolve({ node: this.current.node!, epoch: this.current.epoch! });
+    return new Promise((resolve, reject) => {
+      const done = () => (this.off('change', onChange), signal?.removeEventListener('abort', onAbort));
+      const onChange = (s: ElectionStatus) => {
+        if (s.role === 'leader') (done(), resolve({ node: s.node!, epoch: s.epoch! }));
+        else if (s.role === 'closed') (done(), reject(new Error('LeaderElection closed before becoming leader')));
+      };
+      const onAbort = () => (done(), reject(signal!.reason));
+      if (signal?.aborted) return reject(signal.reason);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.on('change', onChange);
+    });
+  }
+
+  /** Lists the participants in election order with their data (one read per participant). */
+  async participants(): Promise<Participant[]> {
+    return listParticipants(this.session.client, this.parent);
+  }
+
+  /** The current leader as ZooKeeper sees it now, or undefined when there is no candidate. */
+  async leader(): Promise<Participant | undefined> {
+    return (await this.participants())[0];
+  }
+
+  /**
+   * Runs `ops` as one transaction that commits only while this candidate's leadership holds:
+   * a `check` on the leader's own node goes first, so a deposed leader's late write fails
+   * instead of overwriting its successor's data. Resolves with the results of `ops`.
+   * @throws NotLeaderError when not leader, or when the server finds the leader node gone;
+   *   the ops' own ZooKeeperError otherwise (e.g. BadVersionError).
+   */
+  async fencedMulti(ops: readonly Op[]): Promise<OpResult[]> {
+    const own = this.own;
+    if (!this.isLeader || !own) throw new NotLeaderError(`not the leader (role: ${this.current.role})`);
+    try {
+      const res = await this.session.client.multi([{ op: 'check', path: own.path, version: -1 }, ...ops]);
+      return res.slice(1);
+    } catch (err) {
+      const e = err as ZooKeeperError & { opIndex?: number };
+      if (e.opIndex === 0 || code(e) === ErrorCode.SESSIONEXPIRED) {
+        throw new NotLeaderError(`leadership no longer holds: ${e.message}`, { cause: e });
+      }
+      if (e.opIndex !== undefined) (e as { opIndex: number }).opIndex -= 1;
+      throw e;
+    }
+  }
+}
+
+/**
+ * Lists the candidates of an election parent in order, with data and owner session.
+ * Blocks for one getChildren and one getData per candidate.
+ * @throws ZooKeeperError (NoNode when the parent does not exist yields an empty list).
+ */
+export async function listParticipants(zk: { getChildren(p: string): Promise<string[]>; getData(p: string): Promise<{ data: Buffer | null; stat: { ephemeralOwner: bigint } }> }, parent: string): Promise<Participant[]> {
+  let names: string[];
+  try {
+    names = sortCandidates(await zk.getChildren(parent), PREFIX);
+  } catch (e) {
+    if (code(e) === ErrorCode.NONODE) return [];
+    throw e;
+  }
+  const reads = await Promise.all(names.map((n) => zk.getData(join(parent, n)).catch(() => null)));
+  const live = names.map((node, i) => ({ node, read: reads[i] })).filter((x) => x.read !== null);
+  return live.map(({ node, read }, i) => ({
+    node,
+    data: read!.data,
+    sessionId: read!.stat.ephemeralOwner,
+    isLeader: i === 0,
+    ...(i > 0 ? { watching: live[i - 1].node } : {}),
+  }));
+}

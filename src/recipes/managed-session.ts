@@ -1,0 +1,121 @@
+/**
+ * A ZooKeeper session that outlives expiry: when the current client's session expires, a new
+ * client (new session) is connected in its place and announced, so recipes can re-join.
+ * Like etcd's `concurrency.Session`, one ManagedSession is shared by the recipes of one process.
+ * @module
+ */
+import { EventEmitter } from 'node:events';
+import { KeeperState } from '../protocol/constants.js';
+import { ClientClosedError } from '../client/errors.js';
+import { ZooKeeper, type ZooKeeperOptions } from '../client/zookeeper.js';
+
+/** Events of a {@link ManagedSession}. */
+export interface ManagedSessionEvents {
+  /** A new session replaced an expired one; `client` is the new client. */
+  session: [client: ZooKeeper];
+  /** The current client's state changed (Disconnected, SyncConnected, Expired, Closed...). */
+  state: [state: KeeperState, reason?: string];
+  /** Replacing an expired session failed once; it is retried with backoff. */
+  error: [error: unknown];
+}
+
+const MAX_RETRY_MS = 2000;
+
+/** Keeps one live ZooKeeper session, replacing it after expiry until closed. */
+export class ManagedSession extends EventEmitter<ManagedSessionEvents> {
+  private current: ZooKeeper;
+  private closed = false;
+  private replacing: Promise<void> | undefined;
+  private readonly closing = new AbortController();
+
+  private constructor(
+    private readonly connectString: string,
+    private readonly options: ZooKeeperOptions,
+    first: ZooKeeper,
+  ) {
+    super();
+    this.current = first;
+    this.watch(first);
+  }
+
+  /**
+   * Connects the first session. Blocks until connected.
+   * @throws as {@link ZooKeeper.connect} (bad connect string, unreachable servers).
+   */
+  static async open(connectString: string, options: ZooKeeperOptions = {}): Promise<ManagedSession> {
+    const zk = await ZooKeeper.connect(connectString, options);
+    return new ManagedSession(connectString, options, zk);
+  }
+
+  /** The current client. It changes after an expiry: read it again after `session` events. */
+  get client(): ZooKeeper {
+    return this.current;
+  }
+
+  /** True after {@link ManagedSession.close}. */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  private watch(zk: ZooKeeper): void {
+    zk.on('state', (state, reason) => {
+      if (zk !== this.current) return;
+      this.emit('state', state, reason);
+      if (state === KeeperState.Expired && !this.closed) this.replacing ??= this.replace();
+    });
+    zk.on('error', (err) => this.listenerCount('error') > 0 && this.emit('error', err));
+  }
+
+  private async replace(): Promise<void> {
+    for (let attempt = 0; !this.closed; attempt++) {
+      try {
+        const zk = await ZooKeeper.connect(this.connectString, this.options);
+        if (this.closed) {
+          await zk.close();
+          return;
+        }
+        this.current = zk;
+        this.watch(zk);
+        this.replacing = undefined;
+        this.emit('session', zk);
+        this.emit('state', zk.state);
+        return;
+      } catch (err) {
+        if (this.listenerCount('error') > 0) this.emit('error', err);
+        await new Promise((r) => setTimeout(r, Math.min(MAX_RETRY_MS, 100 * 2 ** attempt)));
+      }
+    }
+  }
+
+  /**
+   * Resolves when the current session is connected, waiting through reconnects and through
+   * the replacement of an expired session. @throws ClientClosedError once closed; the abort reason.
+   */
+  async whenConnected(signal?: AbortSignal): Promise<ZooKeeper> {
+    for (;;) {
+      if (this.closed) throw new ClientClosedError();
+      signal?.throwIfAborted();
+      const zk = this.current;
+      try {
+        await zk.whenConnected(signal);
+        return zk;
+      } catch (err) {
+        if (signal?.aborted) throw signal.reason;
+        // Expired: wait for the replacement session, then try again.
+        void err;
+        await new Promise<void>((resolve) => {
+          const done = () => (this.off('session', done), this.closing.signal.removeEventListener('abort', done), resolve());
+          this.once('session', done);
+          this.closing.signal.addEventListener('abort', done, { once: true });
+        });
+      }
+    }
+  }
+
+  /** Closes the current session (its ephemeral nodes go at once) and stops replacing it. */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.closing.abort();
+    await this.current.close();
+  }
+}

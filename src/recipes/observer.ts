@@ -1,0 +1,101 @@
+/**
+ * Observing an election from any process, candidate or not: the current leader and each change.
+ * @module
+ */
+import { EventEmitter } from 'node:events';
+import { ErrorCode, EventType, KeeperState } from '../protocol/constants.js';
+import type { ZooKeeperError } from '../client/errors.js';
+import { validatePath } from '../client/path.js';
+import { listParticipants, type Participant } from './election.js';
+import type { ManagedSession } from './managed-session.js';
+
+/** Events of a {@link LeaderObserver}. */
+export interface LeaderObserverEvents {
+  /** The leader changed (`undefined`: no candidate at all). */
+  leader: [leader: Participant | undefined];
+  /** A read failed; it is retried on the next event or reconnect. */
+  error: [error: unknown];
+}
+
+const code = (e: unknown) => (e as ZooKeeperError)?.code;
+
+/**
+ * Tells the current leader of an election and every change. It watches the parent's children,
+ * so every observer is woken by every join and leave: keep observers few (candidates
+ * themselves watch only their predecessor).
+ */
+export class LeaderObserver extends EventEmitter<LeaderObserverEvents> {
+  private current: Participant | undefined;
+  private gen = 0;
+  private running = false;
+  private rerun = false;
+  private closed = false;
+  private readonly unsubscribe: () => void;
+
+  /** @throws BadArgumentsError for an invalid parent path. */
+  constructor(
+    readonly session: ManagedSession,
+    readonly parent = '/election',
+  ) {
+    super();
+    validatePath(parent);
+    const onState = (s: KeeperState) => s === KeeperState.SyncConnected && this.refresh();
+    const onSession = () => this.refresh();
+    session.on('state', onState);
+    session.on('session', onSession);
+    this.unsubscribe = () => (session.off('state', onState), session.off('session', onSession));
+  }
+
+  /** Starts observing; resolves with the leader at that moment. @throws ZooKeeperError. */
+  async start(): Promise<Participant | undefined> {
+    await this.read();
+    return this.current;
+  }
+
+  /** The last leader seen. */
+  get leader(): Participant | undefined {
+    return this.current;
+  }
+
+  private refresh(): void {
+    if (this.closed) return;
+    if (this.running) {
+      this.rerun = true;
+      return;
+    }
+    this.running = true;
+    void (async () => {
+      do {
+        this.rerun = false;
+        await this.read().catch((e) => code(e) !== ErrorCode.CONNECTIONLOSS && code(e) !== ErrorCode.SESSIONEXPIRED && this.emit('error', e));
+      } while (this.rerun && !this.closed);
+      this.running = false;
+    })();
+  }
+
+  private async read(): Promise<void> {
+    const gen = this.gen;
+    const zk = this.session.client;
+    const onEvent = (ev: { type: EventType }) => gen === this.gen && ev.type !== EventType.None && this.refresh();
+    // Set the watch first, then read: no change can slip between the two.
+    try {
+      await zk.getChildren(this.parent, onEvent);
+    } catch (e) {
+      if (code(e) !== ErrorCode.NONODE) throw e;
+      if (await zk.exists(this.parent, onEvent)) return this.read();
+    }
+    const leader = (await listParticipants(zk, this.parent))[0];
+    if (gen !== this.gen || this.closed) return;
+    if (leader?.node !== this.current?.node) {
+      this.current = leader;
+      this.emit('leader', leader);
+    }
+  }
+
+  /** Stops observing. */
+  close(): void {
+    this.closed = true;
+    this.gen++;
+    this.unsubscribe();
+  }
+}
