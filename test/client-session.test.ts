@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { CreateMode, EventType, KeeperState, SessionExpiredError, ZooKeeper, type WatchedEvent } from '../src/index.js';
 import { TcpProxy, TestingCluster, TestingServer } from '../src/testing/index.js';
+import { expireSession } from './support/expire.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -39,15 +40,16 @@ describe('standalone server', () => {
   });
 
   test('server-reported expiry: Expired state, watchers told, ephemerals gone, calls fail', async () => {
-    const zk = await ZooKeeper.connect(server.connectString, { sessionTimeout: 3000 });
+    const proxy = await TcpProxy.start({ host: '127.0.0.1', port: server.port });
+    const zk = await ZooKeeper.connect(proxy.connectString, { sessionTimeout: 6000 });
     const log = stateLog(zk);
     await zk.create('/exp1', null, { mode: CreateMode.EPHEMERAL });
     const [watchEv, fire] = nextEvent();
     await zk.exists('/exp1-never', fire);
     // Close the session from a second client that resumes it with the same id and password
     // (what Curator's KillSession does); the first client then learns of it from the server.
-    const twin = await ZooKeeper.connect(server.connectString, { sessionId: zk.sessionId, sessionPassword: zk.sessionPassword });
-    await twin.close();
+    await expireSession(zk, proxy, server.connectString);
+    await proxy.close();
     await log.waitFor(KeeperState.Expired);
     assert.deepEqual(await watchEv, { type: EventType.None, state: KeeperState.Expired });
     assert.equal(zk.state, KeeperState.Expired);

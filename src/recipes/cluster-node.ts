@@ -7,6 +7,7 @@
 import { EventEmitter } from 'node:events';
 import type { ZooKeeperOptions } from '../client/zookeeper.js';
 import { LeaderElection, type LeaderElectionOptions } from './election.js';
+import { reportError } from './errors.js';
 import { ManagedSession } from './managed-session.js';
 import { DEFAULT_REGISTRY, ServiceDiscovery, ServiceRegistry } from './registry.js';
 
@@ -51,11 +52,13 @@ export class ClusterNode extends EventEmitter<ClusterNodeEvents> {
     this.registry = new ServiceRegistry(session, options.registryPath ?? DEFAULT_REGISTRY);
     this.discovery = new ServiceDiscovery(session, options.registryPath ?? DEFAULT_REGISTRY);
     this.discovery.on('change', (a) => this.emit('workers', a));
-    this.discovery.on('error', (e) => this.emit('error', e));
-    this.registry.on('error', (e) => this.emit('error', e));
+    this.discovery.on('error', (e) => reportError(this, e, 'discovery'));
+    this.registry.on('error', (e) => reportError(this, e, 'registry'));
     // Role changes are applied one after another, in the order they happened.
     this.election.on('elected', () => this.serially(() => this.becomeLeader()));
     this.election.on('following', () => this.serially(() => this.becomeWorker()));
+    // A leader that lost its leadership stops coordinating at once, not at its next role.
+    this.election.on('lost', () => this.discovery.stop());
   }
 
   /**
@@ -63,17 +66,33 @@ export class ClusterNode extends EventEmitter<ClusterNodeEvents> {
    * is applied. @throws as ZooKeeper.connect; TypeError for a missing address.
    */
   static async start(connectString: string, options: ClusterNodeOptions): Promise<ClusterNode> {
+    const node = await ClusterNode.create(connectString, options);
+    await node.start();
+    return node;
+  }
+
+  /**
+   * Connects but does not join yet: subscribe to `node.election` events, then call
+   * {@link ClusterNode.start}. @throws as ZooKeeper.connect; TypeError for a missing address.
+   */
+  static async create(connectString: string, options: ClusterNodeOptions): Promise<ClusterNode> {
     if (typeof options?.address !== 'string' || !options.address) throw new TypeError('ClusterNode needs an address (e.g. http://127.0.0.1:8080)');
     const session = await ManagedSession.open(connectString, options.zookeeper);
-    const node = new ClusterNode(session, options);
+    return new ClusterNode(session, options);
+  }
+
+  /**
+   * Joins the election and applies the first role. Blocks until it is applied.
+   * @throws ZooKeeperError if the first round fails (the node is then closed).
+   */
+  async start(): Promise<void> {
     try {
-      await node.election.start();
-      await node.chain;
+      await this.election.start();
+      await this.chain;
     } catch (e) {
-      await node.close();
+      await this.close();
       throw e;
     }
-    return node;
   }
 
   /** True while this node leads. */
@@ -87,7 +106,7 @@ export class ClusterNode extends EventEmitter<ClusterNodeEvents> {
   }
 
   private serially(step: () => Promise<void>): void {
-    this.chain = this.chain.then(step).catch((e) => void this.emit('error', e));
+    this.chain = this.chain.then(step).catch((e) => reportError(this, e, 'role change'));
   }
 
   private async becomeLeader(): Promise<void> {

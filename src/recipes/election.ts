@@ -20,7 +20,7 @@ import type { Op, OpResult } from '../client/transaction.js';
 import type { Data } from '../client/validate.js';
 import { validatePath } from '../client/path.js';
 import type { ZooKeeperOptions } from '../client/zookeeper.js';
-import { NotLeaderError } from './errors.js';
+import { NotLeaderError, reportError } from './errors.js';
 import { ManagedSession } from './managed-session.js';
 import { createOwnNode, deleteOwnNode, ensurePath, type OwnNode } from './own-node.js';
 import { join, sortCandidates } from './sequence.js';
@@ -286,7 +286,7 @@ export class LeaderElection extends EventEmitter<LeaderElectionEvents> {
       this.setStatus({ role: 'joining' });
       return true;
     }
-    this.emit('error', err);
+    reportError(this, err, 'election');
     return true;
   }
 
@@ -368,7 +368,7 @@ export class LeaderElection extends EventEmitter<LeaderElectionEvents> {
    */
   close(): Promise<void> {
     this.closing ??= (async () => {
-      if (this.current.role !== 'latent') await this.leave('closed').catch((e) => this.emit('error', e));
+      if (this.current.role !== 'latent') await this.leave('closed').catch((e) => reportError(this, e, 'election close'));
       this.setStatus({ role: 'closed' });
       this.unsubscribe();
       if (this.ownsSession) await this.session.close();

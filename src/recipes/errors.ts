@@ -12,3 +12,22 @@ export class NotLeaderError extends Error {
   /** A stable code for programs: always `NOT_LEADER`. */
   readonly code = 'NOT_LEADER';
 }
+
+/** Error codes a recipe recovers from by itself on the next reconnect or session. */
+const TRANSIENT = new Set([-4 /* CONNECTIONLOSS */, -112 /* SESSIONEXPIRED */, -116 /* CLOSING */]);
+
+/** True for connection loss, session expiry and a closed client: retried, not reported. */
+export function isTransient(err: unknown): boolean {
+  return TRANSIENT.has((err as { code?: number })?.code as number);
+}
+
+/**
+ * Reports a recipe's background error: transient ones are dropped (the recipe retries them);
+ * others go to the emitter's 'error' listeners, or become a process warning when there are
+ * none, because emitting 'error' without a listener would throw inside a promise chain.
+ */
+export function reportError(emitter: { listenerCount(e: 'error'): number; emit(e: 'error', err: unknown): boolean }, err: unknown, what: string): void {
+  if (isTransient(err)) return;
+  if (emitter.listenerCount('error') > 0) emitter.emit('error', err);
+  else process.emitWarning(`zk-elect ${what}: ${(err as Error)?.message ?? String(err)}`);
+}

@@ -8,6 +8,7 @@ import { EventEmitter } from 'node:events';
 import { KeeperState } from '../protocol/constants.js';
 import { ClientClosedError } from '../client/errors.js';
 import { ZooKeeper, type ZooKeeperOptions } from '../client/zookeeper.js';
+import { reportError } from './errors.js';
 
 /** Events of a {@link ManagedSession}. */
 export interface ManagedSessionEvents {
@@ -63,7 +64,7 @@ export class ManagedSession extends EventEmitter<ManagedSessionEvents> {
       this.emit('state', state, reason);
       if (state === KeeperState.Expired && !this.closed) this.replacing ??= this.replace();
     });
-    zk.on('error', (err) => this.listenerCount('error') > 0 && this.emit('error', err));
+    zk.on('error', (err) => reportError(this, err, 'watcher'));
   }
 
   private async replace(): Promise<void> {
@@ -81,7 +82,7 @@ export class ManagedSession extends EventEmitter<ManagedSessionEvents> {
         this.emit('state', zk.state);
         return;
       } catch (err) {
-        if (this.listenerCount('error') > 0) this.emit('error', err);
+        reportError(this, err, 'reconnecting after session expiry');
         await new Promise((r) => setTimeout(r, Math.min(MAX_RETRY_MS, 100 * 2 ** attempt)));
       }
     }

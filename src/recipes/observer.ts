@@ -7,6 +7,7 @@ import { ErrorCode, EventType, KeeperState } from '../protocol/constants.js';
 import type { ZooKeeperError } from '../client/errors.js';
 import { validatePath } from '../client/path.js';
 import { listParticipants, type Participant } from './election.js';
+import { reportError } from './errors.js';
 import type { ManagedSession } from './managed-session.js';
 
 /** Events of a {@link LeaderObserver}. */
@@ -67,7 +68,7 @@ export class LeaderObserver extends EventEmitter<LeaderObserverEvents> {
     void (async () => {
       do {
         this.rerun = false;
-        await this.read().catch((e) => code(e) !== ErrorCode.CONNECTIONLOSS && code(e) !== ErrorCode.SESSIONEXPIRED && this.emit('error', e));
+        await this.read().catch((e) => reportError(this, e, 'leader observer'));
       } while (this.rerun && !this.closed);
       this.running = false;
     })();

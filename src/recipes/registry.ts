@@ -8,6 +8,7 @@ import { EventEmitter } from 'node:events';
 import { ErrorCode, EventType, KeeperState } from '../protocol/constants.js';
 import type { ZooKeeperError } from '../client/errors.js';
 import { validatePath } from '../client/path.js';
+import { reportError } from './errors.js';
 import type { ManagedSession } from './managed-session.js';
 import { createOwnNode, deleteOwnNode, type OwnNode } from './own-node.js';
 import { join } from './sequence.js';
@@ -43,7 +44,7 @@ export class ServiceRegistry extends EventEmitter<ServiceRegistryEvents> {
   ) {
     super();
     validatePath(parent);
-    const onState = (s: KeeperState) => s === KeeperState.SyncConnected && this.address !== undefined && void this.ensure().catch((e) => this.emit('error', e));
+    const onState = (s: KeeperState) => s === KeeperState.SyncConnected && this.address !== undefined && void this.ensure().catch((e) => reportError(this, e, 'registry'));
     session.on('state', onState);
     this.unsubscribe = () => session.off('state', onState);
   }
@@ -64,19 +65,31 @@ export class ServiceRegistry extends EventEmitter<ServiceRegistryEvents> {
     return this.ensure();
   }
 
-  /** Creates the node if this session has none (or it was deleted). Returns its name. */
+  /**
+   * Creates the node if this session has none (or it was deleted), and watches it, so that a
+   * registration deleted by anyone (an operator, a parent removal) is re-created at once.
+   */
   private async ensure(): Promise<string> {
     const gen = this.gen;
     const zk = this.session.client;
-    if (this.own && this.own.sessionId === zk.sessionId && (await zk.exists(this.own.path))) return this.own.name;
+    if (this.own && this.own.sessionId === zk.sessionId && (await zk.exists(this.own.path, this.watchOwn(gen)))) return this.own.name;
     const node = await createOwnNode(zk, this.parent, PREFIX, this.address!);
     if (gen !== this.gen || this.address === undefined) {
       await deleteOwnNode(zk, node); // unregistered meanwhile: leave nothing behind
       return node.name;
     }
     this.own = node;
+    if (!(await zk.exists(node.path, this.watchOwn(gen)))) return this.ensure();
     this.emit('registered', node.name);
     return node.name;
+  }
+
+  private watchOwn(gen: number) {
+    return (ev: { type: EventType }) => {
+      if (ev.type === EventType.NodeDeleted && gen === this.gen && this.address !== undefined) {
+        void this.ensure().catch((e) => reportError(this, e, 'registry'));
+      }
+    };
   }
 
   /** Removes the registration (retrying through blips). Idempotent. */
@@ -152,9 +165,7 @@ export class ServiceDiscovery extends EventEmitter<ServiceDiscoveryEvents> {
     void (async () => {
       do {
         this.rerun = false;
-        await this.read(this.gen).catch((e) => {
-          if (code(e) !== ErrorCode.CONNECTIONLOSS && code(e) !== ErrorCode.SESSIONEXPIRED && code(e) !== ErrorCode.CLOSING) this.emit('error', e);
-        });
+        await this.read(this.gen).catch((e) => reportError(this, e, 'discovery'));
       } while (this.rerun && this.started);
       this.running = false;
     })();

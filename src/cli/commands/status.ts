@@ -1,0 +1,54 @@
+/**
+ * `zk-elect status`: prints the election chain (candidates in order, the leader, who watches
+ * whom, sessions, data) and the service registry of any ensemble, once.
+ * @module
+ */
+import { ZooKeeper } from '../../client/zookeeper.js';
+import { DEFAULT_REGISTRY } from '../../recipes/registry.js';
+import { CHAIN_HELP, CHAIN_OPTIONS, formatChain, readChain } from '../chain.js';
+import { COMMON_HELP, COMMON_OPTIONS, EXIT, intOption, jsonLinePrinter, parseCommandArgs, pathOption, printHelp, reportError, resolveConnectString } from '../common.js';
+
+const USAGE = `Usage: zk-elect status [flags]
+
+Prints the election chain of an ensemble (candidates in order, the leader, which predecessor
+each candidate watches, its session id and data) and the service registry (node -> address),
+once. An empty or missing election prints "no candidates". It only reads: nothing is created.
+
+Flags:
+${COMMON_HELP}
+${CHAIN_HELP}
+
+With --json, one line: {"event":"status","time",...,"leader","candidates":[...],"registry":[...]}.
+Exit codes: 0 printed, 2 bad flags, 3 ZooKeeper unreachable, 1 unexpected error.
+`;
+
+const OPTIONS = { ...COMMON_OPTIONS, ...CHAIN_OPTIONS } as const;
+
+/**
+ * Runs `zk-elect status`. Blocks for one connection and a few reads; resolves with the exit
+ * code. Never throws.
+ */
+export async function run(argv: string[]): Promise<number> {
+  let json = argv.includes('--json');
+  let connectString: string | undefined;
+  try {
+    const { values } = parseCommandArgs(argv, OPTIONS, USAGE);
+    if (values.help) return printHelp(USAGE);
+    json = values.json === true;
+    connectString = resolveConnectString(values.zookeeper);
+    const electionPath = pathOption(values['election-path'], 'election-path', '/election');
+    const registryPath = pathOption(values['registry-path'], 'registry-path', DEFAULT_REGISTRY);
+    const connectTimeout = intOption(values['connect-timeout'], 'connect-timeout', 5000, 1);
+    const zk = await ZooKeeper.connect(connectString, { connectTimeout });
+    try {
+      const view = await readChain(zk, electionPath, registryPath);
+      if (json) jsonLinePrinter()('status', { ...view });
+      else process.stdout.write(formatChain(view));
+    } finally {
+      await zk.close();
+    }
+    return EXIT.OK;
+  } catch (err) {
+    return reportError(err, { connectString, json, usage: USAGE });
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * `zk-elect watch`: like `zk-elect status`, re-printed on every change of the election or the
+ * registry until Ctrl-C.
+ * @module
+ */
+import { KeeperState } from '../../protocol/constants.js';
+import { ManagedSession } from '../../recipes/managed-session.js';
+import { DEFAULT_REGISTRY } from '../../recipes/registry.js';
+import { CHAIN_HELP, CHAIN_OPTIONS, ChainWatcher, formatChain, type ChainView } from '../chain.js';
+import { COMMON_HELP, COMMON_OPTIONS, EXIT, Reporter, clockTime, intOption, onShutdownSignal, parseCommandArgs, pathOption, printHelp, reportError, resolveConnectString } from '../common.js';
+
+const USAGE = `Usage: zk-elect watch [flags]
+
+Prints the election chain and the service registry like \`zk-elect status\`, then again on
+every change (a child watch on both parents, re-armed after each change), until Ctrl-C.
+The watcher is an observer: it is notified of every join and leave, unlike candidates,
+which watch only their predecessor; keep observers few on big fleets.
+
+Flags:
+${COMMON_HELP}
+${CHAIN_HELP}
+
+With --json, one line per change: {"event":"chain","time",...,"leader","candidates","registry"};
+connection changes are "disconnected", "reconnected", "expired" lines.
+Exit codes: 0 after Ctrl-C, 2 bad flags, 3 ZooKeeper unreachable, 1 unexpected error.
+`;
+
+const OPTIONS = { ...COMMON_OPTIONS, ...CHAIN_OPTIONS } as const;
+
+/**
+ * Runs `zk-elect watch`. Blocks until Ctrl-C / SIGTERM, then resolves 0; resolves earlier
+ * with an exit code when it cannot start. Never throws.
+ */
+export async function run(argv: string[]): Promise<number> {
+  let json = argv.includes('--json');
+  let connectString: string | undefined;
+  try {
+    const { values } = parseCommandArgs(argv, OPTIONS, USAGE);
+    if (values.help) return printHelp(USAGE);
+    json = values.json === true;
+    connectString = resolveConnectString(values.zookeeper);
+    const electionPath = pathOption(values['election-path'], 'election-path', '/election');
+    const registryPath = pathOption(values['registry-path'], 'registry-path', DEFAULT_REGISTRY);
+    const connectTimeout = intOption(values['connect-timeout'], 'connect-timeout', 5000, 1);
+    return await watch(connectString, electionPath, registryPath, connectTimeout, json);
+  } catch (err) {
+    return reportError(err, { connectString, json, usage: USAGE });
+  }
+}
+
+async function watch(connectString: string, electionPath: string, registryPath: string, connectTimeout: number, json: boolean): Promise<number> {
+  let stop!: () => void;
+  const stopped = new Promise<void>((resolve) => (stop = resolve));
+  const unhook = onShutdownSignal(() => stop());
+  const session = await ManagedSession.open(connectString, { connectTimeout }).catch((e) => (unhook(), Promise.reject(e)));
+  const out = new Reporter(json);
+  const watcher = new ChainWatcher(session, electionPath, registryPath);
+  const print = viewPrinter(out, connectString);
+  watcher.on('view', print);
+  watcher.on('error', (e) => out.error(e));
+  session.on('state', (s, reason) => reportState(out, s, reason));
+  session.on('error', (e) => out.error(e));
+  watcher.refresh();
+  try {
+    await stopped;
+  } finally {
+    unhook();
+    watcher.close();
+    await session.close();
+  }
+  return EXIT.OK;
+}
+
+/** Prints a view when it differs from the last one (a TTY is cleared first, like `watch(1)`). */
+function viewPrinter(out: Reporter, connectString: string): (view: ChainView) => void {
+  let last = '';
+  return (view) => {
+    const key = JSON.stringify(view);
+    if (key === last) return;
+    last = key;
+    if (out.jsonMode) return out.event('chain', { ...view }, '');
+    const header = `zk-elect watch ${connectString} - ${clockTime()} (Ctrl-C to exit)`;
+    const clear = process.stdout.isTTY ? '\x1b[2J\x1b[H' : '\n';
+    process.stdout.write(`${clear}${header}\n${formatChain(view)}`);
+  };
+}
+
+function reportState(out: Reporter, state: KeeperState, reason?: string): void {
+  const toStderr = !out.jsonMode; // JSON lines are for scripts on stdout; sentences would spoil the view
+  if (state === KeeperState.Disconnected) out.event('disconnected', { reason }, `Disconnected from ZooKeeper${reason ? ` (${reason})` : ''}; reconnecting`, toStderr);
+  else if (state === KeeperState.SyncConnected) out.event('reconnected', {}, 'Reconnected to ZooKeeper', toStderr);
+  else if (state === KeeperState.Expired) out.event('expired', { reason }, 'ZooKeeper session expired: opening a new one', toStderr);
+}
