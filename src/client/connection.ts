@@ -119,6 +119,7 @@ export class Connection {
     if (this.closed) return;
     if (!this.corked) {
       this.corked = true;
+      this.lastSent = performance.now(); // once per batch: the ping timer needs no finer grain
       this.socket.cork();
       process.nextTick(() => {
         this.corked = false;
@@ -126,7 +127,6 @@ export class Connection {
       });
     }
     this.socket.write(frame);
-    this.lastSent = performance.now();
   }
 
   /** Closes the socket; `onClose` is then called with `error` (if given). Idempotent. */

@@ -12,6 +12,34 @@ const BAD_CHAR = /[\u0000-\u001f\u007f-\u009f\ud800-\uf8ff\ufff0-\uffff]/;
  * @throws BadArgumentsError describing the first rule broken; nothing is sent.
  */
 export function validatePath(path: unknown, sequential = false): asserts path is string {
+  if (typeof path === 'string' && isPlainValidPath(path)) return;
+  explainBadPath(path, sequential);
+}
+
+/**
+ * The hot path (every request checks its path): one pass over printable ASCII segments.
+ * Anything unusual falls through to {@link explainBadPath}, which also accepts valid oddities.
+ */
+function isPlainValidPath(p: string): boolean {
+  const n = p.length;
+  if (n === 0 || p.charCodeAt(0) !== 47) return false;
+  if (n === 1) return true;
+  let segStart = 1;
+  for (let i = 1; i <= n; i++) {
+    const c = i < n ? p.charCodeAt(i) : 47;
+    if (c === 47) {
+      const len = i - segStart;
+      if (len === 0) return false;
+      if (len <= 2 && p.charCodeAt(segStart) === 46 && (len === 1 || p.charCodeAt(segStart + 1) === 46)) return false;
+      segStart = i + 1;
+    } else if (c < 0x20 || c > 0x7e) {
+      return false;
+    }
+  }
+  return true;
+}
+
+function explainBadPath(path: unknown, sequential: boolean): asserts path is string {
   if (typeof path !== 'string') throw badInput(`path must be a string, got ${typeof path}`);
   if (path.length === 0) throw badInput('path must not be empty');
   if (path[0] !== '/') throw badInput(`path must start with "/": ${JSON.stringify(path)}`, path);

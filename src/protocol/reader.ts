@@ -48,6 +48,18 @@ export class Reader {
     return v;
   }
 
+  /**
+   * Reads a signed 64-bit integer as a number, for values known to fit in 2^53 (times in ms);
+   * cheaper than a bigint. @throws DecodeError if truncated.
+   */
+  longNumber(): number {
+    this.need(8);
+    const hi = this.buf.readInt32BE(this.pos);
+    const lo = this.buf.readUInt32BE(this.pos + 4);
+    this.pos += 8;
+    return hi * 0x1_0000_0000 + lo;
+  }
+
   /** Reads a boolean byte (any non-zero is true). @throws DecodeError if truncated. */
   bool(): boolean {
     this.need(1);

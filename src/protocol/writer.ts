@@ -57,8 +57,10 @@ export class Writer {
   /** Appends a UTF-8 string with a byte-length prefix; `null` is length -1, `""` is length 0. */
   string(v: string | null | undefined): this {
     if (v == null) return this.int(EMPTY_LENGTH);
-    const max = v.length * 3;
-    this.ensure(4 + max);
+    // UTF-8 needs at most 3 bytes per UTF-16 unit; measure exactly only when that bound
+    // does not fit, so the common short ASCII path never reallocates.
+    const room = this.buf.length - this.pos - 4;
+    this.ensure(4 + (v.length * 3 <= room ? 0 : Buffer.byteLength(v, 'utf8')));
     const n = this.buf.write(v, this.pos + 4, 'utf8');
     this.buf.writeInt32BE(n, this.pos);
     this.pos += 4 + n;
