@@ -9,3 +9,4 @@ export { ManagedSession, type ManagedSessionEvents } from './managed-session.js'
 export { LeaderObserver, type LeaderObserverEvents } from './observer.js';
 export { DEFAULT_REGISTRY, ServiceDiscovery, ServiceRegistry, type ServiceDiscoveryEvents, type ServiceRegistryEvents } from './registry.js';
 export { sequenceOf, sortCandidates } from './sequence.js';
+export { Coalescer, onResync } from './resync.js';

@@ -3,12 +3,13 @@
  * @module
  */
 import { EventEmitter } from 'node:events';
-import { ErrorCode, EventType, KeeperState } from '../protocol/constants.js';
+import { ErrorCode, EventType } from '../protocol/constants.js';
 import type { ZooKeeperError } from '../client/errors.js';
 import { validatePath } from '../client/path.js';
 import { listParticipants, type Participant } from './election.js';
 import { reportError } from './errors.js';
 import type { ManagedSession } from './managed-session.js';
+import { Coalescer, onResync } from './resync.js';
 
 /** Events of a {@link LeaderObserver}. */
 export interface LeaderObserverEvents {
@@ -28,9 +29,8 @@ const code = (e: unknown) => (e as ZooKeeperError)?.code;
 export class LeaderObserver extends EventEmitter<LeaderObserverEvents> {
   private current: Participant | undefined;
   private gen = 0;
-  private running = false;
-  private rerun = false;
   private closed = false;
+  private readonly reads = new Coalescer(() => this.read(), (e) => reportError(this, e, 'leader observer'), () => !this.closed);
   private readonly unsubscribe: () => void;
 
   /** @throws BadArgumentsError for an invalid parent path. */
@@ -40,11 +40,7 @@ export class LeaderObserver extends EventEmitter<LeaderObserverEvents> {
   ) {
     super();
     validatePath(parent);
-    const onState = (s: KeeperState) => s === KeeperState.SyncConnected && this.refresh();
-    const onSession = () => this.refresh();
-    session.on('state', onState);
-    session.on('session', onSession);
-    this.unsubscribe = () => (session.off('state', onState), session.off('session', onSession));
+    this.unsubscribe = onResync(session, () => this.reads.request());
   }
 
   /** Starts observing; resolves with the leader at that moment. @throws ZooKeeperError. */
@@ -58,26 +54,10 @@ export class LeaderObserver extends EventEmitter<LeaderObserverEvents> {
     return this.current;
   }
 
-  private refresh(): void {
-    if (this.closed) return;
-    if (this.running) {
-      this.rerun = true;
-      return;
-    }
-    this.running = true;
-    void (async () => {
-      do {
-        this.rerun = false;
-        await this.read().catch((e) => reportError(this, e, 'leader observer'));
-      } while (this.rerun && !this.closed);
-      this.running = false;
-    })();
-  }
-
   private async read(): Promise<void> {
     const gen = this.gen;
     const zk = this.session.client;
-    const onEvent = (ev: { type: EventType }) => gen === this.gen && ev.type !== EventType.None && this.refresh();
+    const onEvent = (ev: { type: EventType }) => gen === this.gen && ev.type !== EventType.None && this.reads.request();
     // Set the watch first, then read: no change can slip between the two.
     try {
       await zk.getChildren(this.parent, onEvent);

@@ -11,6 +11,7 @@ import { validatePath } from '../client/path.js';
 import { reportError } from './errors.js';
 import type { ManagedSession } from './managed-session.js';
 import { createOwnNode, deleteOwnNode, type OwnNode } from './own-node.js';
+import { Coalescer, onResync } from './resync.js';
 import { join } from './sequence.js';
 
 /** Default registry parent, as in the design. */
@@ -124,8 +125,7 @@ export class ServiceDiscovery extends EventEmitter<ServiceDiscoveryEvents> {
   private readonly cache = new Map<string, string>();
   private gen = 0;
   private started = false;
-  private running = false;
-  private rerun = false;
+  private readonly reads = new Coalescer(() => this.read(this.gen), (e) => reportError(this, e, 'discovery'), () => this.started);
   private readonly unsubscribe: () => void;
 
   /** @throws BadArgumentsError for an invalid parent path. */
@@ -135,11 +135,7 @@ export class ServiceDiscovery extends EventEmitter<ServiceDiscoveryEvents> {
   ) {
     super();
     validatePath(parent);
-    const onState = (s: KeeperState) => s === KeeperState.SyncConnected && this.refresh();
-    const onSession = () => this.refresh();
-    session.on('state', onState);
-    session.on('session', onSession);
-    this.unsubscribe = () => (session.off('state', onState), session.off('session', onSession));
+    this.unsubscribe = onResync(session, () => this.refresh());
   }
 
   /** Starts watching; resolves after the first read. @throws ZooKeeperError on failure. */
@@ -154,21 +150,9 @@ export class ServiceDiscovery extends EventEmitter<ServiceDiscoveryEvents> {
     return [...this.cache.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([, addr]) => addr);
   }
 
-  /** Re-reads the registry (coalesced: at most one read runs at a time). */
+  /** Re-reads the registry (coalesced: at most one read runs at a time). Never blocks. */
   refresh(): void {
-    if (!this.started) return;
-    if (this.running) {
-      this.rerun = true;
-      return;
-    }
-    this.running = true;
-    void (async () => {
-      do {
-        this.rerun = false;
-        await this.read(this.gen).catch((e) => reportError(this, e, 'discovery'));
-      } while (this.rerun && this.started);
-      this.running = false;
-    })();
+    this.reads.request();
   }
 
   private async read(gen: number): Promise<void> {

@@ -1,0 +1,63 @@
+/**
+ * Two small pieces every watching recipe needs: a coalescing runner for re-reads, and a
+ * subscription to "the view may be stale now" moments of a managed session.
+ * @module
+ */
+import { KeeperState } from '../protocol/constants.js';
+import type { ManagedSession } from './managed-session.js';
+
+/**
+ * Runs an async task one at a time. A request made while it runs causes exactly one more run
+ * afterwards, so a burst of watch events costs at most two reads.
+ */
+export class Coalescer {
+  private running = false;
+  private again = false;
+
+  /**
+   * @param task the read to run; its rejections go to `onError`.
+   * @param active requests are ignored while this returns false (e.g. after close).
+   */
+  constructor(
+    private readonly task: () => Promise<void>,
+    private readonly onError: (err: unknown) => void,
+    private readonly active: () => boolean = () => true,
+  ) {}
+
+  /** Schedules a run. Never blocks, never throws. */
+  request(): void {
+    if (!this.active()) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = true;
+    void this.loop();
+  }
+
+  private async loop(): Promise<void> {
+    do {
+      this.again = false;
+      try {
+        await this.task();
+      } catch (err) {
+        this.onError(err);
+      }
+    } while (this.again && this.active());
+    this.running = false;
+  }
+}
+
+/**
+ * Calls `fn` after every reconnect and every replacement session: the moments when watches
+ * may have missed something (persistent state was re-read by nobody). Returns the unsubscribe.
+ */
+export function onResync(session: ManagedSession, fn: () => void): () => void {
+  const onState = (s: KeeperState) => s === KeeperState.SyncConnected && fn();
+  session.on('state', onState);
+  session.on('session', fn);
+  return () => {
+    session.off('state', onState);
+    session.off('session', fn);
+  };
+}
