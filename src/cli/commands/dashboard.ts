@@ -1,0 +1,69 @@
+/**
+ * `zk-elect dashboard`: the demo's live page for any ensemble, read-only (it owns no node or
+ * server, so it offers no fault actions).
+ * @module
+ */
+import { startDashboard } from '../../dashboard/app.js';
+import { entryPrinter, openInBrowser, printBanner, runUntilSignal } from '../../dashboard/terminal.js';
+import { CliError, EXIT, intOption, parseCommandArgs, pathOption, printHelp, reportError, resolveConnectString } from '../common.js';
+
+const USAGE = `Usage: zk-elect dashboard [flags]
+
+Serves a live web page of an election: the ZooKeeper servers (role and health from \`srvr\`),
+the chain of candidates (who leads, who watches whom), the service registry, and a timeline
+of leader changes with each failover's duration as seen from ZooKeeper. Read-only.
+
+Flags:
+  -z, --zookeeper <cs>      ZooKeeper connect string host:port[,host:port...][/chroot]
+                            (default: $ZK_CONNECT, else 127.0.0.1:2181)
+      --election-path <p>   election parent znode (default /election)
+      --registry-path <p>   service registry parent znode (default /service_registry)
+      --port <n>            dashboard port (default 8080; a free one if 8080 is busy)
+      --host <h>            dashboard interface (default 127.0.0.1)
+      --open                open the page in the desktop's browser, if there is one
+  -h, --help                show this help
+`;
+
+const OPTIONS = {
+  zookeeper: { type: 'string', short: 'z' },
+  'election-path': { type: 'string' },
+  'registry-path': { type: 'string' },
+  port: { type: 'string' },
+  host: { type: 'string' },
+  open: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const SLOW_CONNECT_MS = 5000;
+
+/**
+ * Runs `zk-elect dashboard`. Blocks until Ctrl-C / SIGTERM, then resolves 0; resolves 2 for
+ * bad flags and 4 when the port cannot be opened. An unreachable ensemble is not an error: the
+ * page shows the servers down and the dashboard keeps trying. Never throws.
+ */
+export async function run(argv: string[]): Promise<number> {
+  let connectString: string | undefined;
+  try {
+    const { values } = parseCommandArgs(argv, OPTIONS, USAGE);
+    if (values.help) return printHelp(USAGE);
+    connectString = resolveConnectString(values.zookeeper);
+    const port = intOption(values.port, 'port', 8080, 0, 65535);
+    const app = await startDashboard({
+      zookeeper: connectString,
+      electionPath: pathOption(values['election-path'], 'election-path', '/election'),
+      registryPath: pathOption(values['registry-path'], 'registry-path', '/service_registry'),
+      port,
+      host: values.host ?? '127.0.0.1',
+    }).catch((err: NodeJS.ErrnoException) => Promise.reject(err.code ? new CliError(`cannot serve the dashboard: ${err.message}`, EXIT.UNAVAILABLE, 'Try another --port or --host.') : err));
+    const print = entryPrinter();
+    const busy = app.server.fellBack ? [`(port ${port} was busy, so another one was taken)`] : [];
+    printBanner('zk-elect dashboard (read-only)', app.url, [`ZooKeeper:  ${connectString}`, ...busy, 'Ctrl-C stops the dashboard.']);
+    app.model.timeline.entries().forEach(print);
+    if (values.open && !openInBrowser(app.url)) process.stdout.write('(no desktop browser found: open the address above yourself)\n');
+    app.model.whenConnected(SLOW_CONNECT_MS).catch(() => process.stdout.write(`zk-elect dashboard: ZooKeeper at ${connectString} does not answer yet; the page shows the servers down and the dashboard keeps trying\n`));
+    await runUntilSignal(app, print);
+    return EXIT.OK;
+  } catch (err) {
+    return reportError(err, { connectString });
+  }
+}

@@ -1,0 +1,257 @@
+/**
+ * The dashboard's server-side state, in one place: the ZooKeeper view (election chain and
+ * service registry, by watches), the servers (by `srvr` polls), the demo's node processes and
+ * servers, and the timeline. It emits a fresh {@link Snapshot} after every change.
+ * @module
+ */
+import { EventEmitter } from 'node:events';
+import { KeeperState, ManagedSession, parseConnectString } from '../index.js';
+import { ChildrenWatcher, type ChildrenView } from './children-watcher.js';
+import type { LocalEnsemble } from './ensemble.js';
+import type { Fleet, NodeEvent } from './fleet.js';
+import * as say from './narrator.js';
+import { ServerPoller, type ServerTarget } from './server-poller.js';
+import { FailoverClock, Timeline } from './timeline.js';
+import type { CandidateView, DashboardMode, NodeView, RegistryView, Snapshot, TimelineEntry } from './types.js';
+
+/** Options of a {@link DashboardModel}. */
+export interface DashboardModelOptions {
+  connectString: string;
+  /** The demo's servers; absent for an existing ensemble (servers polled from the connect string). */
+  ensemble?: LocalEnsemble;
+  /** The demo's node processes; with it the model is in `demo` mode and offers actions. */
+  fleet?: Fleet;
+  /** The nodes' requested session timeout, shown in the page. */
+  sessionTimeoutMs?: number;
+  electionPath?: string;
+  registryPath?: string;
+  /** `srvr` poll interval. Default 1000 ms. */
+  pollMs?: number;
+}
+
+/** Events of a {@link DashboardModel}. */
+export interface DashboardModelEvents {
+  /** The state changed (coalesced: at most one per ~30 ms). */
+  snapshot: [snapshot: Snapshot];
+  /** A timeline entry was added (for the terminal log). */
+  entry: [entry: TimelineEntry];
+}
+
+const COALESCE_MS = 30;
+const DASHBOARD_SESSION_MS = 10_000;
+
+/** The state behind the page; see the module comment. */
+export class DashboardModel extends EventEmitter<DashboardModelEvents> {
+  readonly mode: DashboardMode;
+  readonly electionPath: string;
+  readonly registryPath: string;
+  /** The timeline; actions add to it too. */
+  readonly timeline = new Timeline();
+  /** Failover measurement; actions arm it. */
+  readonly clock = new FailoverClock();
+  /** The `srvr` poller behind the server panel; actions poll it at once after a kill or restart. */
+  readonly poller: ServerPoller;
+  private readonly startedAt = Date.now();
+  private session: ManagedSession | undefined;
+  private watchers: ChildrenWatcher[] = [];
+  private zk: Snapshot['zookeeper'] = { state: 'connecting' };
+  private candidates: { name: string; data: string }[] = [];
+  private registry: { name: string; data: string }[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private closed = false;
+  /** Each demo node's role before its latest event, to tell a first `following` from a re-link. */
+  private readonly roles = new Map<string, string | undefined>();
+
+  /** Starts nothing until {@link start}. @throws BadArgumentsError for a bad connect string. */
+  constructor(readonly options: DashboardModelOptions) {
+    super();
+    parseConnectString(options.connectString);
+    this.mode = options.fleet ? 'demo' : 'dashboard';
+    this.electionPath = options.electionPath ?? '/election';
+    this.registryPath = options.registryPath ?? '/service_registry';
+    this.poller = new ServerPoller(() => this.serverTargets(), options.pollMs ?? 1000);
+    this.timeline.on('entry', (e) => (this.emit('entry', e), this.changed()));
+  }
+
+  /** The demo's servers, if it started them. */
+  get ensemble(): LocalEnsemble | undefined {
+    return this.options.ensemble;
+  }
+
+  /** The demo's node processes (undefined on a read-only dashboard). */
+  get fleet(): Fleet | undefined {
+    return this.options.fleet;
+  }
+
+  /**
+   * Polls the servers once (so the first snapshot has them), then keeps polling and connects
+   * to ZooKeeper in the background, retrying until it answers. Resolves after the first poll.
+   */
+  async start(): Promise<void> {
+    this.poller.on('change', () => this.changed());
+    this.poller.on('transition', (after, before) => before && this.add(say.serverLine(after)));
+    this.fleet?.on('event', (node, ev) => this.onNodeEvent(node, ev));
+    this.fleet?.on('exited', (node) => (this.add(say.exitLine(node)), this.changed()));
+    this.fleet?.on('spawned', () => this.changed());
+    await this.poller.start();
+    this.timeline.add('server', say.ensembleSummary(this.poller.views));
+    void this.connectLoop();
+  }
+
+  /** Resolves once the dashboard's own ZooKeeper session is connected. @throws if closed first. */
+  async whenConnected(timeoutMs = 30_000): Promise<void> {
+    const end = Date.now() + timeoutMs;
+    while (this.zk.state !== 'connected') {
+      if (this.closed || Date.now() > end) throw new Error(`not connected to ZooKeeper at ${this.options.connectString}${this.zk.error ? `: ${this.zk.error}` : ''}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  /** The current state, for the page. */
+  snapshot(): Snapshot {
+    const nodes = this.fleet?.list() ?? [];
+    const byZnode = new Map(nodes.filter((n) => n.znode).map((n) => [n.znode!, n.id]));
+    const byAddress = new Map(nodes.filter((n) => n.address).map((n) => [n.address!, n.id]));
+    const idOf = (znode: string, address: string) => byZnode.get(znode) ?? byAddress.get(address);
+    return {
+      mode: this.mode,
+      actions: this.mode === 'demo',
+      connectString: this.options.connectString,
+      startedAt: this.startedAt,
+      now: Date.now(),
+      zookeeper: { ...this.zk },
+      ...(this.options.sessionTimeoutMs ? { sessionTimeoutMs: this.options.sessionTimeoutMs } : {}),
+      failoverMeasure: this.failoverMeasure(),
+      electionPath: this.electionPath,
+      registryPath: this.registryPath,
+      servers: this.poller.views,
+      candidates: this.candidateViews(idOf),
+      registry: this.registry.map(({ name, data }): RegistryView => withId({ znode: name, address: data }, idOf(name, data))),
+      nodes,
+      timeline: this.timeline.entries(),
+    };
+  }
+
+  /** The candidates' znode names in election order. */
+  get candidateNames(): string[] {
+    return this.candidates.map((c) => c.name);
+  }
+
+  /** The demo node whose znode leads, if the demo owns it. */
+  leaderNode(): NodeView | undefined {
+    const leader = this.candidates[0];
+    if (!leader) return undefined;
+    const nodes = this.fleet?.list() ?? [];
+    return nodes.find((n) => n.znode === leader.name) ?? nodes.find((n) => n.address === leader.data);
+  }
+
+  /** Adds a timeline entry, stamped `time` (default now). */
+  add(line: say.Line & { time?: number }): TimelineEntry {
+    const { kind, text, ...extra } = line;
+    return this.timeline.add(kind, text, extra);
+  }
+
+  /** Schedules a snapshot (coalesced). */
+  changed(): void {
+    if (this.closed || this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      if (!this.closed) this.emit('snapshot', this.snapshot());
+    }, COALESCE_MS);
+  }
+
+  /** Stops polling and watching and closes the session (up to 5 s if ZooKeeper is gone). */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearTimeout(this.timer);
+    this.poller.close();
+    this.watchers.forEach((w) => w.close());
+    await this.session?.close();
+  }
+
+  private failoverMeasure(): string {
+    return this.mode === 'demo'
+      ? 'Failover = from your kill/stop to the elected event printed by the new leader process.'
+      : "Failover = from the old leader's znode being deleted to the new smallest znode being seen (a crash's session timeout comes before and is not included).";
+  }
+
+  private candidateViews(idOf: (znode: string, address: string) => string | undefined): CandidateView[] {
+    return this.candidates.map(({ name, data }, i) =>
+      withId({ znode: name, address: data, isLeader: i === 0, ...(i > 0 ? { watching: this.candidates[i - 1]!.name } : {}) }, idOf(name, data)),
+    );
+  }
+
+  private serverTargets(): ServerTarget[] {
+    if (this.ensemble) return this.ensemble.targets();
+    return parseConnectString(this.options.connectString).hosts.map((h, i) => ({ id: i + 1, host: h.host, port: h.port, owned: false }));
+  }
+
+  private async connectLoop(): Promise<void> {
+    while (!this.closed) {
+      try {
+        const session = await ManagedSession.open(this.options.connectString, { sessionTimeout: DASHBOARD_SESSION_MS, connectTimeout: 5000 });
+        if (this.closed) return void (await session.close());
+        return this.attach(session);
+      } catch (err) {
+        this.zk = { state: 'connecting', error: (err as Error).message };
+        this.changed();
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    }
+  }
+
+  private attach(session: ManagedSession): void {
+    this.session = session;
+    this.zk = { state: 'connected' };
+    session.on('state', (s) => this.onSessionState(s));
+    session.on('error', () => undefined); // replacing an expired session is retried by itself
+    const election = new ChildrenWatcher(session, this.electionPath, 'c_');
+    const registry = new ChildrenWatcher(session, this.registryPath, 'n_');
+    election.on('change', (v) => this.onCandidates(v));
+    registry.on('change', (v) => ((this.registry = v.children), this.changed()));
+    for (const w of [election, registry]) w.on('error', (e) => this.add({ kind: 'warning', text: `reading ${w.parent} failed: ${(e as Error).message}` }));
+    this.watchers = [election, registry];
+    this.watchers.forEach((w) => w.start());
+    this.changed();
+  }
+
+  private onSessionState(s: KeeperState): void {
+    if (s === KeeperState.SyncConnected) this.zk = { state: 'connected' };
+    else if (s === KeeperState.Disconnected) this.zk = { state: 'disconnected', error: 'connection lost; reconnecting' };
+    else if (s === KeeperState.Expired) this.zk = { state: 'disconnected', error: 'session expired; opening a new one' };
+    this.changed();
+  }
+
+  private onCandidates(view: ChildrenView): void {
+    const before = this.candidates;
+    this.candidates = view.children;
+    const now = new Set(view.children.map((c) => c.name));
+    const known = new Set(before.map((c) => c.name));
+    const change = this.clock.onCandidates(this.candidateNames, view.changedAt, view.seenAt);
+    for (const c of before) if (!now.has(c.name)) this.add(say.znodeGoneLine(c.name, this.nodeOf(c), view.changedAt));
+    // The demo tells joins and elections from its nodes' own events, which say more.
+    if (this.mode === 'dashboard') {
+      for (const c of view.children) if (!known.has(c.name) && c.name !== change?.to) this.add({ kind: 'node', text: `${c.name} (${c.data}) joined the election` });
+      if (change) this.add(say.leaderChangeLine(change, (z) => view.children.find((c) => c.name === z)?.data));
+    }
+    this.changed();
+  }
+
+  private nodeOf(c: { name: string; data: string }): NodeView | undefined {
+    return this.fleet?.list().find((n) => n.znode === c.name || n.address === c.data);
+  }
+
+  private onNodeEvent(node: NodeView, ev: NodeEvent): void {
+    const previous = this.roles.get(node.id);
+    // Stamped with the node's own event time, so the timeline orders entries as they happened.
+    const line = ev.event === 'elected' ? say.electedLine(node, this.clock.onElected(node.id, ev.time), ev) : say.nodeEventLine(node, ev, previous);
+    if (line) this.add({ ...line, time: ev.time });
+    if (node.role !== undefined) this.roles.set(node.id, node.role);
+    this.changed();
+  }
+}
+
+function withId<T extends object>(view: T, nodeId: string | undefined): T & { nodeId?: string } {
+  return nodeId ? { ...view, nodeId } : view;
+}
