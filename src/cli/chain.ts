@@ -8,9 +8,11 @@ import { EventEmitter } from 'node:events';
 import type { ZooKeeperError } from '../client/errors.js';
 import type { ZooKeeper } from '../client/zookeeper.js';
 import type { Watcher } from '../client/watches.js';
-import { ErrorCode, EventType, KeeperState } from '../protocol/constants.js';
+import { ErrorCode, EventType } from '../protocol/constants.js';
 import type { ManagedSession } from '../recipes/managed-session.js';
 import { join, sortCandidates } from '../recipes/sequence.js';
+import { reportError } from '../recipes/errors.js';
+import { Coalescer, onResync } from '../recipes/resync.js';
 import { sessionHex } from './common.js';
 
 /** One candidate of the election, in order. */
@@ -130,9 +132,8 @@ export interface ChainWatcherEvents {
  * event behind at most; reads are coalesced (one at a time, one more if changes came meanwhile).
  */
 export class ChainWatcher extends EventEmitter<ChainWatcherEvents> {
-  private running = false;
-  private rerun = false;
   private closed = false;
+  private readonly reads = new Coalescer(() => this.read(), (e) => reportError(this, e, 'status'), () => !this.closed);
   private readonly unsubscribe: () => void;
   // One stable function: the client keeps one watch entry per function and path, so re-arming
   // the same watcher on every read never piles up duplicates.
@@ -145,36 +146,17 @@ export class ChainWatcher extends EventEmitter<ChainWatcherEvents> {
     private readonly registryPath: string,
   ) {
     super();
-    const onState = (s: KeeperState) => s === KeeperState.SyncConnected && this.refresh();
-    const onSession = () => this.refresh();
-    session.on('state', onState);
-    session.on('session', onSession);
-    this.unsubscribe = () => (session.off('state', onState), session.off('session', onSession));
+    this.unsubscribe = onResync(session, () => this.refresh());
   }
 
   /** Schedules a re-read (coalesced). Never blocks. */
   refresh(): void {
-    if (this.closed) return;
-    if (this.running) {
-      this.rerun = true;
-      return;
-    }
-    this.running = true;
-    void this.loop();
+    this.reads.request();
   }
 
-  private async loop(): Promise<void> {
-    do {
-      this.rerun = false;
-      try {
-        const view = await readChain(this.session.client, this.electionPath, this.registryPath, this.onEvent);
-        if (!this.closed) this.emit('view', view);
-      } catch (e) {
-        const c = code(e);
-        if (c !== ErrorCode.CONNECTIONLOSS && c !== ErrorCode.SESSIONEXPIRED && c !== ErrorCode.CLOSING) this.emit('error', e);
-      }
-    } while (this.rerun && !this.closed);
-    this.running = false;
+  private async read(): Promise<void> {
+    const view = await readChain(this.session.client, this.electionPath, this.registryPath, this.onEvent);
+    if (!this.closed) this.emit('view', view);
   }
 
   /** Stops following: no more events (watches already set fire into nothing). */

@@ -4,7 +4,7 @@
  * @module
  */
 import { EventEmitter } from 'node:events';
-import { ErrorCode, EventType, KeeperState, sortCandidates, type ManagedSession, type WatchedEvent, type ZooKeeperError } from '../index.js';
+import { Coalescer, ErrorCode, EventType, onResync, reportError, sortCandidates, type ManagedSession, type WatchedEvent, type ZooKeeperError } from '../index.js';
 
 /** One read of the parent. */
 export interface ChildrenView {
@@ -25,7 +25,6 @@ export interface ChildrenWatcherEvents {
 }
 
 const code = (e: unknown) => (e as ZooKeeperError)?.code;
-const TRANSIENT: ReadonlySet<number> = new Set([ErrorCode.CONNECTIONLOSS, ErrorCode.SESSIONEXPIRED, ErrorCode.CLOSING]);
 
 /**
  * Watches `parent`'s children. Reads are coalesced (one at a time, one more if something
@@ -35,10 +34,9 @@ const TRANSIENT: ReadonlySet<number> = new Set([ErrorCode.CONNECTIONLOSS, ErrorC
 export class ChildrenWatcher extends EventEmitter<ChildrenWatcherEvents> {
   private readonly data = new Map<string, string>();
   private last = '';
-  private running = false;
-  private rerun = false;
   private firedAt: number | undefined;
   private closed = false;
+  private readonly reads = new Coalescer(() => this.read(), (e) => reportError(this, e, 'dashboard'), () => !this.closed);
   private readonly unsubscribe: () => void;
 
   /** Does nothing until {@link start}. */
@@ -48,11 +46,7 @@ export class ChildrenWatcher extends EventEmitter<ChildrenWatcherEvents> {
     private readonly prefix: string,
   ) {
     super();
-    const onState = (s: KeeperState) => s === KeeperState.SyncConnected && this.refresh();
-    const onSession = () => this.refresh();
-    session.on('state', onState);
-    session.on('session', onSession);
-    this.unsubscribe = () => (session.off('state', onState), session.off('session', onSession));
+    this.unsubscribe = onResync(session, () => this.refresh());
   }
 
   /** Starts reading; never blocks (the first view arrives as a `change` event). */
@@ -73,21 +67,7 @@ export class ChildrenWatcher extends EventEmitter<ChildrenWatcherEvents> {
   };
 
   private refresh(): void {
-    if (this.closed) return;
-    if (this.running) {
-      this.rerun = true;
-      return;
-    }
-    this.running = true;
-    void this.loop();
-  }
-
-  private async loop(): Promise<void> {
-    do {
-      this.rerun = false;
-      await this.read().catch((e) => !TRANSIENT.has(code(e)) && this.emit('error', e));
-    } while (this.rerun && !this.closed);
-    this.running = false;
+    this.reads.request();
   }
 
   private async read(): Promise<void> {

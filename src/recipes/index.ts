@@ -4,7 +4,7 @@
  */
 export { ClusterNode, type ClusterNodeEvents, type ClusterNodeOptions } from './cluster-node.js';
 export { LeaderElection, listParticipants, type ElectionRole, type ElectionStats, type ElectionStatus, type LeaderElectionEvents, type LeaderElectionOptions, type Participant } from './election.js';
-export { NotLeaderError } from './errors.js';
+export { NotLeaderError, isTransient, reportError } from './errors.js';
 export { ManagedSession, type ManagedSessionEvents } from './managed-session.js';
 export { LeaderObserver, type LeaderObserverEvents } from './observer.js';
 export { DEFAULT_REGISTRY, ServiceDiscovery, ServiceRegistry, type ServiceDiscoveryEvents, type ServiceRegistryEvents } from './registry.js';
