@@ -13,7 +13,8 @@ import type { ManagedSession } from '../recipes/managed-session.js';
 import { join, sortCandidates } from '../recipes/sequence.js';
 import { reportError } from '../recipes/errors.js';
 import { Coalescer, onResync } from '../recipes/resync.js';
-import { sessionHex } from './common.js';
+import { DEFAULT_REGISTRY } from '../recipes/registry.js';
+import { intOption, pathOption, resolveConnectString, sessionHex } from './common.js';
 
 /** One candidate of the election, in order. */
 export interface ChainCandidate {
@@ -164,6 +165,27 @@ export class ChainWatcher extends EventEmitter<ChainWatcherEvents> {
     this.closed = true;
     this.unsubscribe();
   }
+}
+
+/** What `status` and `watch` need from their flags. */
+export interface ChainFlags {
+  connectString: string;
+  electionPath: string;
+  registryPath: string;
+  connectTimeout: number;
+}
+
+/**
+ * Resolves the flags shared by `status` and `watch` (connect string, both parents, connect
+ * timeout). @throws the usage error of an invalid value (exit code 2).
+ */
+export function chainFlags(values: Record<string, unknown>): ChainFlags {
+  return {
+    connectString: resolveConnectString(values.zookeeper as string | undefined),
+    electionPath: pathOption(values['election-path'] as string | undefined, 'election-path', '/election'),
+    registryPath: pathOption(values['registry-path'] as string | undefined, 'registry-path', DEFAULT_REGISTRY),
+    connectTimeout: intOption(values['connect-timeout'] as string | undefined, 'connect-timeout', 5000, 1),
+  };
 }
 
 /** parseArgs option specs of the two parents (for `status` and `watch`). */

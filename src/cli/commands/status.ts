@@ -4,9 +4,8 @@
  * @module
  */
 import { ZooKeeper } from '../../client/zookeeper.js';
-import { DEFAULT_REGISTRY } from '../../recipes/registry.js';
-import { CHAIN_HELP, CHAIN_OPTIONS, formatChain, readChain } from '../chain.js';
-import { COMMON_HELP, COMMON_OPTIONS, EXIT, intOption, jsonLinePrinter, parseCommandArgs, pathOption, printHelp, reportError, resolveConnectString } from '../common.js';
+import { CHAIN_HELP, CHAIN_OPTIONS, chainFlags, formatChain, readChain } from '../chain.js';
+import { COMMON_HELP, COMMON_OPTIONS, EXIT, jsonLinePrinter, parseCommandArgs, printHelp, reportError } from '../common.js';
 
 const USAGE = `Usage: zk-elect status [flags]
 
@@ -35,10 +34,9 @@ export async function run(argv: string[]): Promise<number> {
     const { values } = parseCommandArgs(argv, OPTIONS, USAGE);
     if (values.help) return printHelp(USAGE);
     json = values.json === true;
-    connectString = resolveConnectString(values.zookeeper);
-    const electionPath = pathOption(values['election-path'], 'election-path', '/election');
-    const registryPath = pathOption(values['registry-path'], 'registry-path', DEFAULT_REGISTRY);
-    const connectTimeout = intOption(values['connect-timeout'], 'connect-timeout', 5000, 1);
+    const flags = chainFlags(values);
+    const { electionPath, registryPath, connectTimeout } = flags;
+    connectString = flags.connectString;
     const zk = await ZooKeeper.connect(connectString, { connectTimeout });
     try {
       const view = await readChain(zk, electionPath, registryPath);

@@ -5,9 +5,8 @@
  */
 import { KeeperState } from '../../protocol/constants.js';
 import { ManagedSession } from '../../recipes/managed-session.js';
-import { DEFAULT_REGISTRY } from '../../recipes/registry.js';
-import { CHAIN_HELP, CHAIN_OPTIONS, ChainWatcher, formatChain, type ChainView } from '../chain.js';
-import { COMMON_HELP, COMMON_OPTIONS, EXIT, Reporter, clockTime, intOption, onShutdownSignal, parseCommandArgs, pathOption, printHelp, reportError, resolveConnectString } from '../common.js';
+import { CHAIN_HELP, CHAIN_OPTIONS, ChainWatcher, chainFlags, formatChain, type ChainView } from '../chain.js';
+import { COMMON_HELP, COMMON_OPTIONS, EXIT, Reporter, clockTime, onShutdownSignal, parseCommandArgs, printHelp, reportError } from '../common.js';
 
 const USAGE = `Usage: zk-elect watch [flags]
 
@@ -38,11 +37,9 @@ export async function run(argv: string[]): Promise<number> {
     const { values } = parseCommandArgs(argv, OPTIONS, USAGE);
     if (values.help) return printHelp(USAGE);
     json = values.json === true;
-    connectString = resolveConnectString(values.zookeeper);
-    const electionPath = pathOption(values['election-path'], 'election-path', '/election');
-    const registryPath = pathOption(values['registry-path'], 'registry-path', DEFAULT_REGISTRY);
-    const connectTimeout = intOption(values['connect-timeout'], 'connect-timeout', 5000, 1);
-    return await watch(connectString, electionPath, registryPath, connectTimeout, json);
+    const flags = chainFlags(values);
+    connectString = flags.connectString;
+    return await watch(flags.connectString, flags.electionPath, flags.registryPath, flags.connectTimeout, json);
   } catch (err) {
     return reportError(err, { connectString, json, usage: USAGE });
   }
