@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
   AddWatchMode,
+  AuthFailedError,
   BadArgumentsError,
   BadVersionError,
   ClientClosedError,
@@ -336,6 +337,18 @@ describe('ACLs and auth', () => {
       await owner.close();
       await stranger.close();
     }
+  });
+
+  test('rejected credentials: AuthFailed (-115) state, and the client is finished', async () => {
+    const c = await ZooKeeper.connect(server.connectString);
+    const states: KeeperState[] = [];
+    c.on('state', (st) => states.push(st));
+    await assert.rejects(c.addAuthInfo('nosuchscheme', 'x'), (e: AuthFailedError) => e instanceof AuthFailedError && e.code === -115);
+    await sleep(20);
+    assert.deepEqual(states, [KeeperState.AuthFailed]);
+    assert.equal(c.state, KeeperState.AuthFailed);
+    await assert.rejects(c.getData('/'), AuthFailedError);
+    await c.close();
   });
 
   test('setACL / getACL round trip and aversion; auth ACL without identity is InvalidACL', async () => {
