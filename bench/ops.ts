@@ -21,9 +21,11 @@
  * each figure over the runs.
  * @module
  */
+import { realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { NoNodeError, ZooKeeper, ZooKeeperError } from '../src/index.js';
 import { TestingServer, fourLetterWord, parseSrvr } from '../src/testing/index.js';
@@ -75,7 +77,7 @@ interface Options {
 }
 
 type Scenario = 'getData' | 'create';
-type ImplName = 'zk-elect' | 'node-zookeeper-client';
+export type ImplName = 'zk-elect' | 'node-zookeeper-client';
 const IMPLS: readonly ImplName[] = ['zk-elect', 'node-zookeeper-client'];
 
 class UsageError extends Error {}
@@ -134,17 +136,17 @@ function parseOptions(argv: string[]): Options {
 
 // ---- the two clients behind one callback interface ---------------------------------------------
 
-type Done = (error?: unknown) => void;
+export type Done = (error?: unknown) => void;
 
 /** One connected client; each call completes through `done` exactly once. */
-interface Driver {
+export interface Driver {
   readonly name: ImplName;
   getData(path: string, done: Done): void;
   create(path: string, done: Done): void;
   close(): Promise<void>;
 }
 
-async function zkElectDriver(cs: string): Promise<Driver> {
+export async function zkElectDriver(cs: string): Promise<Driver> {
   const zk = await ZooKeeper.connect(cs, { sessionTimeout: 30_000 });
   return {
     name: 'zk-elect',
@@ -155,7 +157,7 @@ async function zkElectDriver(cs: string): Promise<Driver> {
   };
 }
 
-async function nzcDriver(cs: string): Promise<Driver> {
+export async function nzcDriver(cs: string): Promise<Driver> {
   const client = nzc.createClient(cs, { sessionTimeout: 30_000 });
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -184,7 +186,7 @@ async function nzcDriver(cs: string): Promise<Driver> {
 
 // ---- the pipeline -----------------------------------------------------------------------------
 
-interface RunFigures {
+export interface RunFigures {
   ops: number;
   elapsedMs: number;
   opsPerSec: number;
@@ -200,7 +202,7 @@ interface RunFigures {
  * Issues `n` requests keeping `window` in flight; resolves with the timing of the whole batch and
  * of each request. Rejects on the first failed request, or when nothing completes for `stallMs`.
  */
-function pipeline(n: number, window: number, issue: (i: number, done: Done) => void, stallMs = 60_000): Promise<RunFigures> {
+export function pipeline(n: number, window: number, issue: (i: number, done: Done) => void, stallMs = 60_000): Promise<RunFigures> {
   if (n === 0) return Promise.resolve(summarize(new Float64Array(0), 0, { user: 0, system: 0 }));
   return new Promise((resolve, reject) => {
     const latency = new Float64Array(n);
@@ -291,7 +293,7 @@ async function runCreate(b: Bench, d: Driver, n: number): Promise<RunFigures> {
 }
 
 /** Deletes `path` and its children (one level), pipelined; missing nodes are fine. */
-async function removeTree(zk: ZooKeeper, path: string, window: number): Promise<void> {
+export async function removeTree(zk: ZooKeeper, path: string, window: number): Promise<void> {
   let children: string[];
   try {
     children = await zk.getChildren(path);
@@ -474,7 +476,8 @@ function printTable(
   console.log(lines.join('\n'));
 }
 
-main().then(
+// Run only as the program: `zk-elect bench ops` imports the drivers and the pipeline from here.
+if (isProgram()) void main().then(
   (code) => process.exit(code),
   (err: unknown) => {
     // ZooKeeper errors explain themselves; anything else is a bug, so show where it happened.
@@ -483,3 +486,12 @@ main().then(
     process.exit(1);
   },
 );
+
+/** True when this file is the program (node dist/bench/ops.js), not an import. */
+function isProgram(): boolean {
+  try {
+    return !!process.argv[1] && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * The options of `zk-elect bench` (parsed by src/cli/commands/bench.ts) and their defaults,
+ * chosen so a full `zk-elect bench all` takes about 10 minutes on a 2-core machine.
+ * @module
+ */
+import type { PeerName, ScenarioName } from './types.js';
+
+/** How zk-elect's failing leader leaves in `failover`. */
+export type CloseMode = 'election' | 'session';
+
+/** Everything `zk-elect bench` can be told. */
+export interface BenchOptions {
+  /** What was asked for, for the report: `all`, one scenario, or a comma-separated list. */
+  target: string;
+  /** The scenarios to run, in order. */
+  scenarios: ScenarioName[];
+  zookeeper?: string;
+  json: boolean;
+  peers: PeerName[];
+  candidates: number[];
+  rounds: number;
+  /** Interleaved parts per implementation in the latency scenarios (orchestrated runs). */
+  chunks: number;
+  warmup: number;
+  close: CloseMode[];
+  sessionTimeout: number;
+  pauseMs: number;
+  herdCandidates: number;
+  herdRounds: number;
+  /** Idle period that measures the ping rate before the herd rounds, ms. */
+  herdIdleMs: number;
+  scale: number[];
+  joinConcurrency: number;
+  crashRounds: number;
+  crashSessionTimeout: number;
+  crashProcesses: number;
+  ops: number;
+  creates: number;
+  window: number;
+  opsRuns: number;
+  opsWarmup: number;
+  /** ops clients; peers other than java/nzc do not apply. */
+  opsClients: ('zk-elect' | 'nzc' | 'java')[];
+  serverJit: 'full' | 'c1';
+  tickTime: number;
+  /** pid of a local server given with --zookeeper (CPU accounting in ops). */
+  serverPid?: number;
+  /** Tiny sizes (--quick): \`all\` then writes no files unless --out is given. */
+  quick: boolean;
+  out?: string;
+}
+
+/** The defaults of a full run. */
+export const DEFAULTS: Omit<BenchOptions, 'target' | 'scenarios' | 'json' | 'peers' | 'quick'> = {
+  candidates: [10, 100],
+  rounds: 200,
+  chunks: 4,
+  warmup: 20,
+  close: ['election'],
+  sessionTimeout: 30_000,
+  pauseMs: 5,
+  herdCandidates: 1000,
+  herdRounds: 20,
+  herdIdleMs: 2000,
+  scale: [1000, 5000],
+  joinConcurrency: 100,
+  crashRounds: 5,
+  crashSessionTimeout: 4000,
+  crashProcesses: 3,
+  ops: 100_000,
+  creates: 20_000,
+  window: 1000,
+  opsRuns: 3,
+  opsWarmup: 5000,
+  opsClients: ['zk-elect', 'nzc', 'java'],
+  serverJit: 'full',
+  tickTime: 2000,
+};
+
+/** `--quick`: tiny sizes for a smoke run (seconds, not minutes). */
+export const QUICK: Partial<BenchOptions> = {
+  candidates: [3],
+  rounds: 10,
+  chunks: 1,
+  warmup: 2,
+  herdCandidates: 20,
+  herdRounds: 2,
+  herdIdleMs: 300,
+  scale: [50],
+  crashRounds: 1,
+  crashProcesses: 2,
+  ops: 2000,
+  creates: 500,
+  window: 100,
+  opsRuns: 1,
+  opsWarmup: 200,
+};

@@ -1,0 +1,60 @@
+/**
+ * Latency summaries shared by every scenario, so zk-elect and the peers are reduced with the
+ * same percentile definition (nearest rank: the smallest sample with at least q of the samples
+ * at or below it). Peers print their raw samples; the orchestrator re-summarizes them here.
+ * @module
+ */
+
+/** Percentiles of a set of samples (same unit as the samples, usually ms). */
+export interface LatencySummary {
+  n: number;
+  min: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  mean: number;
+}
+
+/** Nearest-rank percentile of ascending `sorted` (q in 0..1). NaN when empty. */
+export function percentile(sorted: ArrayLike<number>, q: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const rank = Math.ceil(q * sorted.length);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))] as number;
+}
+
+/** Summarizes `samples` (any order). All fields are NaN for no samples. */
+export function summarize(samples: readonly number[]): LatencySummary {
+  const s = Float64Array.from(samples).sort();
+  let sum = 0;
+  for (const v of s) sum += v;
+  return {
+    n: s.length,
+    min: s.length ? (s[0] as number) : Number.NaN,
+    p50: percentile(s, 0.5),
+    p90: percentile(s, 0.9),
+    p99: percentile(s, 0.99),
+    max: s.length ? (s[s.length - 1] as number) : Number.NaN,
+    mean: s.length ? sum / s.length : Number.NaN,
+  };
+}
+
+/** Median of `xs` (average of the middle two for an even count); NaN when empty. */
+export function median(xs: readonly number[]): number {
+  if (xs.length === 0) return Number.NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+}
+
+/** Rounds to `digits` decimals (for JSON that people read). */
+export function round(v: number, digits = 3): number {
+  if (!Number.isFinite(v)) return v;
+  const f = 10 ** digits;
+  return Math.round(v * f) / f;
+}
+
+/** Rounds every number of a summary. */
+export function roundSummary(s: LatencySummary, digits = 3): LatencySummary {
+  return { n: s.n, min: round(s.min, digits), p50: round(s.p50, digits), p90: round(s.p90, digits), p99: round(s.p99, digits), max: round(s.max, digits), mean: round(s.mean, digits) };
+}

@@ -1,0 +1,152 @@
+/**
+ * The JSON shapes every implementation prints: zk-elect's scenarios here and the peer programs
+ * in bench/peers/ (Java, Python, JS) print the same fields, so one orchestrator compares them.
+ * @module
+ */
+import type { LatencySummary } from './stats.js';
+
+/** The scenarios of `zk-elect bench`. */
+export const SCENARIOS = ['failover', 'floor', 'herd', 'scale', 'crash', 'ops'] as const;
+export type ScenarioName = (typeof SCENARIOS)[number];
+
+/** The peer programs (bench/peers/). */
+export const PEERS = ['curator', 'java', 'kazoo', 'nzc'] as const;
+export type PeerName = (typeof PEERS)[number];
+
+/** What each implementation is, for tables and the chart. */
+export const IMPL_LABELS: Readonly<Record<string, string>> = {
+  'zk-elect': 'zk-elect (LeaderElection)',
+  curator: 'Curator 5.4 LeaderLatch',
+  java: 'ZooKeeper 3.8 Java client (design algorithm)',
+  kazoo: 'kazoo 2.8 Election',
+  nzc: 'node-zookeeper-client 1.1 (design algorithm)',
+};
+
+/** One failover measurement: N candidates, leader closes, time to the successor's "I am leader". */
+export interface FailoverResult {
+  scenario: 'failover';
+  impl: string;
+  candidates: number;
+  rounds: number;
+  warmup: number;
+  /** How the leader leaves, e.g. `election.close()`. */
+  close: string;
+  latencyMs: LatencySummary;
+  samplesMs: number[];
+  /**
+   * zk-elect only: the same rounds split at the successor's NodeDeleted notification (seen by an
+   * extra exists() watch on the leader's node from the successor's own session): close call →
+   * notification, and notification → "I am leader" (the re-list round trip and the client's work).
+   */
+  breakdown?: { notifyMs: LatencySummary; afterNotifyMs: LatencySummary; notifySamplesMs: number[]; afterNotifySamplesMs: number[] };
+  /** Separate runs (processes) merged into this result, interleaved with the other implementations. */
+  chunks?: number;
+}
+
+/** The physical floor: closeSession to the NodeDeleted notification at a second client. */
+export interface FloorResult {
+  scenario: 'floor';
+  impl: string;
+  rounds: number;
+  warmup: number;
+  latencyMs: LatencySummary;
+  samplesMs: number[];
+  /**
+   * zk-elect only: the watching client lists the parent the moment NodeDeleted arrives — the
+   * re-list every correct election makes after the notification, with no recipe around it.
+   * `afterNotifyMs`: notification → getChildren reply; `totalMs`: close call → that reply,
+   * the floor of any election that re-lists.
+   */
+  relist?: { afterNotifyMs: LatencySummary; totalMs: LatencySummary; afterNotifySamplesMs: number[]; totalSamplesMs: number[] };
+  chunks?: number;
+}
+
+/** min / mean / max of a per-failover count. */
+export interface CountSummary {
+  min: number;
+  mean: number;
+  max: number;
+}
+
+/** Herd effect at N candidates: what one leader failure costs everyone else. */
+export interface HerdResult {
+  scenario: 'herd';
+  impl: string;
+  candidates: number;
+  rounds: number;
+  /** Watch notifications delivered to the remaining candidates, per failover. */
+  notifications: CountSummary;
+  /** ZooKeeper requests the remaining candidates sent, per failover (their own counters). */
+  requests: CountSummary;
+  /** Server cross-check: mntr zk_packets_received delta per failover, as measured (raw). */
+  packetsRaw: CountSummary;
+  /** The same minus the leader's own close packets, the mntr command and the pings expected in the window. */
+  packetsAttributable: CountSummary;
+  /** Pings per second of the idle candidates, measured before the rounds. */
+  idlePacketsPerSec: number;
+  /** Packets the server counts for one `mntr` command itself. */
+  mntrPackets: number;
+  /** Length of each measurement window (close call to the quiet point), ms. */
+  windowMs: LatencySummary;
+  /** Close call to the successor's "I am leader", ms. */
+  electedMs: LatencySummary;
+}
+
+/** Many candidates joining at once. */
+export interface ScaleResult {
+  scenario: 'scale';
+  impl: string;
+  candidates: number;
+  /** Joins kept in flight at once. */
+  concurrency: number;
+  /** From the first connect to every candidate joined and exactly one leading, ms. */
+  joinMs: number;
+  leaders: number;
+  /** Children of the election parent as the server lists them afterwards. */
+  children: number;
+  heapBytesPerCandidate: number;
+  rssBytesPerCandidate: number;
+  processes: number;
+}
+
+/** A real `zk-elect node` leader SIGKILLed: time to a new leader vs the session timeout. */
+export interface CrashResult {
+  scenario: 'crash';
+  impl: string;
+  rounds: number;
+  /** Session timeout the server granted the nodes, ms. */
+  negotiatedSessionTimeoutMs: number;
+  tickTime: number;
+  /** negotiated + tickTime + 50 ms. */
+  targetMs: number;
+  latencyMs: LatencySummary;
+  samplesMs: number[];
+}
+
+/** Figures of one pipelined run (see bench/ops.ts). */
+export interface OpsFigures {
+  opsPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** CPU of the client process per request, µs. */
+  cpuUsPerOp: number;
+  /** CPU of the ZooKeeper server per request, µs (local servers only). */
+  serverCpuUsPerOp?: number;
+  /** Share of all the machine's CPUs busy during the run (0..1). */
+  machineBusy?: number;
+}
+
+/** Pipelined client throughput, per operation and client: the median of the runs. */
+export interface OpsResult {
+  scenario: 'ops';
+  window: number;
+  runs: number;
+  warmup: number;
+  ops: { getData: number; create: number };
+  /** op → client → median figures */
+  median: Record<string, Record<string, OpsFigures>>;
+  /** op → client → every run */
+  allRuns: Record<string, Record<string, OpsFigures[]>>;
+}
+
+export type ScenarioResult = FailoverResult | FloorResult | HerdResult | ScaleResult | CrashResult | OpsResult;

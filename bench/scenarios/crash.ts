@@ -1,0 +1,134 @@
+/**
+ * `crash`: real `zk-elect node` processes (the CLI: `node dist/src/cli/main.js node --json`), the
+ * leader first in line. Each round SIGKILLs the leader process and times from the kill to the
+ * `elected` JSON line of its successor (the line's own `time`, ms since the epoch), against the
+ * session timeout the server granted (the `connected` line's `sessionTimeout`). ZooKeeper can
+ * only delete the dead leader's node when its session expires, which the server checks once per
+ * tick: the target is negotiated timeout + one tickTime + 50 ms. A new node joins at the back
+ * after each round, so the line stays `processes` long.
+ * @module
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import path from 'node:path';
+import { ZooKeeper } from '../../src/index.js';
+import type { CrashResult } from '../lib/types.js';
+import { round, roundSummary, summarize } from '../lib/stats.js';
+import { DIST_ROOT, benchPath, log, removeTree, withTimeout } from '../lib/util.js';
+
+/** Parameters of the crash scenario. */
+export interface CrashParams {
+  connectString: string;
+  tickTime: number;
+  rounds: number;
+  /** Requested session timeout of the nodes, ms (the server clamps it to 2–20 ticks). */
+  sessionTimeout: number;
+  /** Node processes in line (leader included). */
+  processes: number;
+}
+
+interface NodeEvent {
+  event: string;
+  time: number;
+  [k: string]: unknown;
+}
+
+/** One `zk-elect node --json` child and its event lines. */
+class NodeProcess {
+  readonly events: NodeEvent[] = [];
+  private waiters: { match: (e: NodeEvent) => boolean; resolve: (e: NodeEvent) => void }[] = [];
+  readonly exited: Promise<void>;
+
+  constructor(readonly child: ChildProcess) {
+    const rl = createInterface({ input: child.stdout! });
+    rl.on('line', (line) => {
+      let ev: NodeEvent;
+      try {
+        ev = JSON.parse(line) as NodeEvent;
+      } catch {
+        return;
+      }
+      this.events.push(ev);
+      for (const w of [...this.waiters]) {
+        if (w.match(ev)) {
+          this.waiters.splice(this.waiters.indexOf(w), 1);
+          w.resolve(ev);
+        }
+      }
+    });
+    child.stderr!.on('data', () => undefined);
+    this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
+  }
+
+  static start(p: CrashParams, electionPath: string, registryPath: string, id: string): NodeProcess {
+    const main = path.join(DIST_ROOT, 'src', 'cli', 'main.js');
+    const args = [main, 'node', '--zookeeper', p.connectString, '--json', '--port', '0', '--session-timeout', String(p.sessionTimeout), '--election-path', electionPath, '--registry-path', registryPath, '--id', id];
+    return new NodeProcess(spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] }));
+  }
+
+  /** The first event (past or future) matching. */
+  next(match: (e: NodeEvent) => boolean, after = 0): Promise<NodeEvent> {
+    const seen = this.events.slice(after).find(match);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve) => this.waiters.push({ match, resolve }));
+  }
+
+  get role(): string | undefined {
+    return this.events.filter((e) => typeof e.role === 'string').at(-1)?.role as string | undefined;
+  }
+}
+
+const joinedEvent = (e: NodeEvent) => e.event === 'elected' || e.event === 'following';
+
+/** Runs the crash scenario with real `zk-elect node` processes. */
+export async function crashZkElect(p: CrashParams): Promise<CrashResult> {
+  const electionPath = benchPath('crash');
+  const registryPath = `${electionPath}-registry`;
+  const nodes: NodeProcess[] = [];
+  const samples: number[] = [];
+  let negotiated = 0;
+  let ids = 0;
+  const join = async () => {
+    const n = NodeProcess.start(p, electionPath, registryPath, `n${ids++}`);
+    const connected = await withTimeout(n.next((e) => e.event === 'connected'), 30_000, 'a zk-elect node to connect');
+    negotiated = Number(connected.sessionTimeout);
+    await withTimeout(n.next(joinedEvent), 30_000, 'a zk-elect node to join');
+    nodes.push(n);
+  };
+  try {
+    for (let i = 0; i < p.processes; i++) await join();
+    for (let r = 0; r < p.rounds; r++) {
+      const leader = nodes.shift() as NodeProcess;
+      if (!leader.events.some((e) => e.event === 'elected')) throw new Error(`crash round ${r}: the first node is not the leader`);
+      const marks = nodes.map((n) => n.events.length);
+      const elected = Promise.race(nodes.map((n, i) => n.next((e) => e.event === 'elected', marks[i])));
+      const killedAt = Date.now();
+      leader.child.kill('SIGKILL');
+      const ev = await withTimeout(elected, 2 * negotiated + 2 * p.tickTime + 10_000, `a new leader after crash round ${r}`);
+      const ms = ev.time - killedAt;
+      samples.push(ms);
+      log(`crash round ${r + 1}/${p.rounds}: new leader ${ms} ms after SIGKILL (session timeout ${negotiated} ms, tick ${p.tickTime} ms)`);
+      await leader.exited;
+      await join();
+    }
+  } finally {
+    for (const n of nodes) n.child.kill('SIGTERM');
+    await Promise.all(nodes.map((n) => withTimeout(n.exited, 10_000, 'a node to exit').catch(() => n.child.kill('SIGKILL'))));
+    const admin = await ZooKeeper.connect(p.connectString).catch(() => undefined);
+    if (admin) {
+      await removeTree(admin, electionPath).catch(() => undefined);
+      await removeTree(admin, registryPath).catch(() => undefined);
+      await admin.close();
+    }
+  }
+  return {
+    scenario: 'crash',
+    impl: 'zk-elect node',
+    rounds: p.rounds,
+    negotiatedSessionTimeoutMs: negotiated,
+    tickTime: p.tickTime,
+    targetMs: negotiated + p.tickTime + 50,
+    latencyMs: roundSummary(summarize(samples)),
+    samplesMs: samples.map((v) => round(v, 1)),
+  };
+}

@@ -1,0 +1,152 @@
+/**
+ * `failover` for zk-elect: N candidates (LeaderElection, one session each, one process). Each
+ * round the leader leaves with `election.close()` — the library's shutdown, which deletes the
+ * candidate node and closes the session — and we time from that call to the successor's
+ * `elected` event. The closed candidate re-joins at the back (a new session, untimed), so N
+ * stays constant. Warm-up rounds run first and are not counted.
+ * @module
+ */
+import { performance } from 'node:perf_hooks';
+import { LeaderElection, ZooKeeper } from '../../src/index.js';
+import { summarize, roundSummary, round } from '../lib/stats.js';
+import type { FailoverResult, FloorResult } from '../lib/types.js';
+import type { CloseMode } from '../lib/options.js';
+import { benchPath, ensurePath, log, removeTree, sleep, withTimeout } from '../lib/util.js';
+import { CreateMode, EventType } from '../../src/index.js';
+
+/** Parameters shared by the latency scenarios (and passed to the peers as flags). */
+export interface LatencyParams {
+  connectString: string;
+  candidates: number;
+  rounds: number;
+  warmup: number;
+  /** Requested session timeout of every candidate, ms. */
+  sessionTimeout: number;
+  /** Pause between rounds, ms (lets the rejoin's traffic settle). */
+  pauseMs: number;
+  /**
+   * How the leader leaves: 'election' = `election.close()` (the API: deletes the candidate node,
+   * then closes the session); 'session' = `election.session.close()` (closeSession only, as the
+   * peers' leaders do; the server deletes the node with the session).
+   */
+  close?: CloseMode;
+}
+
+const ROUND_TIMEOUT_MS = 15_000;
+
+/** Runs the failover scenario with zk-elect's LeaderElection. */
+export async function failoverZkElect(p: LatencyParams): Promise<FailoverResult> {
+  if (p.candidates < 2) throw new Error('failover needs at least 2 candidates');
+  const parent = benchPath(`failover-${p.candidates}`);
+  const admin = await ZooKeeper.connect(p.connectString, { sessionTimeout: 30_000 });
+  await ensurePath(admin, parent);
+  const join = async (): Promise<LeaderElection> => {
+    const e = await LeaderElection.start(p.connectString, { parent, data: 'bench', zookeeper: { sessionTimeout: p.sessionTimeout } });
+    e.on('error', (err) => log(`zk-elect candidate error: ${(err as Error).message}`));
+    return e;
+  };
+  const bySession = p.close === 'session';
+  const queue: LeaderElection[] = [];
+  const samples: number[] = [];
+  const notify: number[] = [];
+  const after: number[] = [];
+  try {
+    for (let i = 0; i < p.candidates; i++) queue.push(await join());
+    const total = p.warmup + p.rounds;
+    for (let r = 0; r < total; r++) {
+      const leader = queue[0] as LeaderElection;
+      const successor = queue[1] as LeaderElection;
+      if (!leader.isLeader) throw new Error(`round ${r}: the first candidate is not the leader (${leader.status.role})`);
+      let t1 = 0;
+      let tn = 0;
+      // Our own watch on the leader's node from the successor's session: when the notification came.
+      await successor.session.client.exists(`${parent}/${leader.status.node}`, (ev) => {
+        if (ev.type === EventType.NodeDeleted) tn = performance.now();
+      });
+      const elected = new Promise<void>((resolve) => successor.once('elected', () => ((t1 = performance.now()), resolve())));
+      const t0 = performance.now();
+      const closing = bySession ? leader.session.close().then(() => leader.close()) : leader.close();
+      await withTimeout(elected, ROUND_TIMEOUT_MS, `the successor's election in round ${r}`);
+      if (r >= p.warmup) {
+        samples.push(t1 - t0);
+        if (tn > 0) (notify.push(tn - t0), after.push(t1 - tn));
+      }
+      await closing;
+      queue.shift();
+      queue.push(await join());
+      const leaders = queue.filter((e) => e.isLeader).length;
+      if (leaders !== 1) throw new Error(`round ${r}: ${leaders} leaders`);
+      if ((r + 1) % 50 === 0) log(`failover zk-elect N=${p.candidates}: ${r + 1}/${total} rounds`);
+      if (p.pauseMs > 0) await sleep(p.pauseMs);
+    }
+  } finally {
+    await Promise.all(queue.map((e) => e.close().catch(() => undefined)));
+    await removeTree(admin, parent).catch(() => undefined);
+    await admin.close();
+  }
+  return {
+    scenario: 'failover',
+    impl: bySession ? 'zk-elect/session-close' : 'zk-elect',
+    candidates: p.candidates,
+    rounds: p.rounds,
+    warmup: p.warmup,
+    close: bySession ? 'election.session.close() (closeSession only)' : 'election.close() (deletes the candidate node, then closes the session)',
+    latencyMs: roundSummary(summarize(samples)),
+    samplesMs: samples.map((v) => round(v, 4)),
+    breakdown: { notifyMs: roundSummary(summarize(notify)), afterNotifyMs: roundSummary(summarize(after)), notifySamplesMs: notify.map((v) => round(v, 4)), afterNotifySamplesMs: after.map((v) => round(v, 4)) },
+  };
+}
+
+/**
+ * `floor` for zk-elect's client: session A owns an ephemeral znode, client B has an exists()
+ * watch on it; we time A.close() (closeSession) to B's NodeDeleted notification. No recipe at
+ * all: the physical floor under any election. A new session A per round (untimed).
+ */
+export async function floorZkElect(p: Omit<LatencyParams, 'candidates' | 'close'>): Promise<FloorResult> {
+  const parent = benchPath('floor');
+  const watcher = await ZooKeeper.connect(p.connectString, { sessionTimeout: 30_000 });
+  await ensurePath(watcher, parent);
+  const samples: number[] = [];
+  const relist: number[] = [];
+  const withRelist: number[] = [];
+  try {
+    const total = p.warmup + p.rounds;
+    for (let r = 0; r < total; r++) {
+      const owner = await ZooKeeper.connect(p.connectString, { sessionTimeout: p.sessionTimeout });
+      const path = `${parent}/e${r}`;
+      await owner.create(path, 'x', { mode: CreateMode.EPHEMERAL });
+      let t1 = 0;
+      let t2 = 0;
+      let onListed!: () => void;
+      let onError!: (err: unknown) => void;
+      const listed = new Promise<void>((resolve, reject) => ((onListed = resolve), (onError = reject)));
+      const stat = await watcher.exists(path, (ev) => {
+        if (ev.type !== EventType.NodeDeleted) return;
+        t1 = performance.now();
+        // The re-list an election makes at this point, with nothing else around it.
+        watcher.getChildren(parent).then(() => ((t2 = performance.now()), onListed()), onError);
+      });
+      if (!stat) throw new Error(`floor: ${path} vanished before the close`);
+      const t0 = performance.now();
+      const closing = owner.close();
+      await withTimeout(listed, ROUND_TIMEOUT_MS, `NodeDeleted in floor round ${r}`);
+      if (r >= p.warmup) (samples.push(t1 - t0), relist.push(t2 - t1), withRelist.push(t2 - t0));
+      await closing;
+      if ((r + 1) % 100 === 0) log(`floor zk-elect: ${r + 1}/${total} rounds`);
+      if (p.pauseMs > 0) await sleep(p.pauseMs);
+    }
+  } finally {
+    await removeTree(watcher, parent).catch(() => undefined);
+    await watcher.close();
+  }
+  const r4 = (xs: number[]) => xs.map((v) => round(v, 4));
+  return {
+    scenario: 'floor',
+    impl: 'zk-elect',
+    rounds: p.rounds,
+    warmup: p.warmup,
+    latencyMs: roundSummary(summarize(samples)),
+    samplesMs: r4(samples),
+    relist: { afterNotifyMs: roundSummary(summarize(relist)), totalMs: roundSummary(summarize(withRelist)), afterNotifySamplesMs: r4(relist), totalSamplesMs: r4(withRelist) },
+  };
+}

@@ -1,0 +1,141 @@
+/**
+ * `ops`: pipelined client throughput on one server, the method of bench/ops.ts (whose drivers
+ * and pipeline this reuses): a sliding window of requests in flight, every completion issues
+ * the next; latency per request from just before the call to its completion.
+ *
+ * Clients: zk-elect and node-zookeeper-client in this process (as bench/ops.ts), and the
+ * ZooKeeper 3.8 Java client's async API (getData/create with callbacks) in a long-lived JVM
+ * (bench/peers/java/ZkPeer.java `ops`), so its JIT stays warm between batches. Each client is
+ * warmed up first; then each op runs `runs` times per client, the order rotating each run so
+ * drift (server JIT and GC, other load) is shared; the median of each figure is reported.
+ * @module
+ */
+import { ZooKeeper } from '../../src/index.js';
+import { nzcDriver, pipeline, removeTree, zkElectDriver, type Driver, type RunFigures } from '../ops.js';
+import { cpuMeter } from '../lib/cpu.js';
+import { JavaOpsPeer } from '../lib/peers.js';
+import { median, round } from '../lib/stats.js';
+import type { OpsFigures, OpsResult } from '../lib/types.js';
+import { benchPath, ensurePath, log, removeTree as removeTreeDeep } from '../lib/util.js';
+
+/** Client names in reports. */
+export const OPS_CLIENTS = ['zk-elect', 'nzc', 'java'] as const;
+export type OpsClient = (typeof OPS_CLIENTS)[number];
+
+/** Parameters of the ops scenario. */
+export interface OpsParams {
+  connectString: string;
+  clients: OpsClient[];
+  getData: number;
+  create: number;
+  window: number;
+  runs: number;
+  warmup: number;
+  /** The server JVM's pid, when local: its CPU per request is reported too. */
+  serverPid?: number;
+}
+
+interface Runner {
+  name: OpsClient;
+  run(op: 'getData' | 'create', target: string, n: number, window: number): Promise<OpsFigures>;
+  close(): Promise<void>;
+}
+
+function inProcess(name: OpsClient, d: Driver): Runner {
+  const fig = (f: RunFigures): OpsFigures => ({ opsPerSec: f.opsPerSec, p50Ms: f.p50Ms, p99Ms: f.p99Ms, cpuUsPerOp: f.cpuUsPerOp });
+  return {
+    name,
+    run: async (op, target, n, window) =>
+      fig(op === 'getData' ? await pipeline(n, window, (_i, done) => d.getData(target, done)) : await pipeline(n, window, (i, done) => d.create(`${target}/n${i}`, done))),
+    close: () => d.close(),
+  };
+}
+
+async function javaRunner(cs: string): Promise<Runner> {
+  const peer = await JavaOpsPeer.start(cs);
+  return { name: 'java', run: (op, target, n, window) => peer.run(op, target, n, window), close: () => peer.close() };
+}
+
+/** Runs the throughput comparison. */
+export async function opsCompare(p: OpsParams): Promise<OpsResult> {
+  const admin = await ZooKeeper.connect(p.connectString, { sessionTimeout: 30_000 });
+  const root = benchPath('ops');
+  await ensurePath(admin, root);
+  const dataPath = `${root}/data`;
+  await admin.create(dataPath, Buffer.alloc(100, 0x61));
+  const runners: Runner[] = [];
+  let counter = 0;
+  const batch = async (r: Runner, op: 'getData' | 'create', n: number): Promise<OpsFigures> => {
+    const withCpu = (f: OpsFigures, m: { serverCpuMs?: number; machineBusy?: number }): OpsFigures => ({
+      ...f,
+      ...(m.serverCpuMs !== undefined ? { serverCpuUsPerOp: (m.serverCpuMs * 1000) / n } : {}),
+      ...(m.machineBusy !== undefined ? { machineBusy: m.machineBusy } : {}),
+    });
+    if (op === 'getData') {
+      const meter = cpuMeter(p.serverPid);
+      const f = await r.run('getData', dataPath, n, p.window);
+      return withCpu(f, meter());
+    }
+    const parent = `${root}/c${counter++}`;
+    await admin.create(parent);
+    try {
+      const meter = cpuMeter(p.serverPid);
+      const f = await r.run('create', parent, n, p.window);
+      return withCpu(f, meter());
+    } finally {
+      await removeTree(admin, parent, 1000);
+    }
+  };
+  try {
+    for (const c of p.clients) {
+      if (c === 'zk-elect') runners.push(inProcess(c, await zkElectDriver(p.connectString)));
+      else if (c === 'nzc') runners.push(inProcess(c, await nzcDriver(p.connectString)));
+      else runners.push(await javaRunner(p.connectString));
+    }
+    if (p.warmup > 0) {
+      for (const r of runners) {
+        log(`ops: warming up ${r.name} (${p.warmup} getData, ${Math.ceil(p.warmup / 5)} creates) ...`);
+        await batch(r, 'getData', p.warmup);
+        await batch(r, 'create', Math.ceil(p.warmup / 5));
+      }
+    }
+    const allRuns: OpsResult['allRuns'] = {};
+    const med: OpsResult['median'] = {};
+    for (const op of ['getData', 'create'] as const) {
+      const n = op === 'getData' ? p.getData : p.create;
+      if (n <= 0) continue;
+      const runs: Record<string, OpsFigures[]> = {};
+      for (const r of runners) runs[r.name] = [];
+      for (let k = 0; k < p.runs; k++) {
+        // Rotate the order each run so every client goes first once in a while.
+        const order = runners.map((_, i) => runners[(i + k) % runners.length] as Runner);
+        for (const r of order) {
+          const f = await batch(r, op, n);
+          runs[r.name]!.push(f);
+          const server = f.serverCpuUsPerOp !== undefined ? `  server CPU ${f.serverCpuUsPerOp.toFixed(1)} µs/op` : '';
+          const busy = f.machineBusy !== undefined ? `  machine ${(f.machineBusy * 100).toFixed(0)}% busy` : '';
+          log(`ops ${op} run ${k + 1}/${p.runs} ${r.name.padEnd(8)} ${Math.round(f.opsPerSec).toLocaleString('en-US').padStart(8)} ops/s  p50 ${f.p50Ms.toFixed(2)} ms  p99 ${f.p99Ms.toFixed(2)} ms  client CPU ${f.cpuUsPerOp.toFixed(1)} µs/op${server}${busy}`);
+        }
+      }
+      allRuns[op] = runs;
+      med[op] = Object.fromEntries(
+        Object.entries(runs).map(([name, fs]) => [
+          name,
+          {
+            opsPerSec: round(median(fs.map((f) => f.opsPerSec)), 0),
+            p50Ms: round(median(fs.map((f) => f.p50Ms)), 3),
+            p99Ms: round(median(fs.map((f) => f.p99Ms)), 3),
+            cpuUsPerOp: round(median(fs.map((f) => f.cpuUsPerOp)), 2),
+            ...(fs.every((f) => f.serverCpuUsPerOp !== undefined) ? { serverCpuUsPerOp: round(median(fs.map((f) => f.serverCpuUsPerOp as number)), 2) } : {}),
+            ...(fs.every((f) => f.machineBusy !== undefined) ? { machineBusy: round(median(fs.map((f) => f.machineBusy as number)), 3) } : {}),
+          },
+        ]),
+      );
+    }
+    return { scenario: 'ops', window: p.window, runs: p.runs, warmup: p.warmup, ops: { getData: p.getData, create: p.create }, median: med, allRuns };
+  } finally {
+    for (const r of runners) await r.close().catch(() => undefined);
+    await removeTreeDeep(admin, root).catch(() => undefined);
+    await admin.close();
+  }
+}

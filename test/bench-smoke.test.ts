@@ -1,0 +1,151 @@
+// Smoke run of every zk-elect scenario of `zk-elect bench`, tiny sizes, through the real CLI
+// (`--json`: the last stdout line is the report). The peers do not run here; `zk-elect bench all`
+// is the real thing. Checks the JSON shape and that the figures are sane, not fast.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, test } from 'node:test';
+import { TestingServer } from '../src/testing/index.js';
+import type { BenchReport } from '../bench/report.js';
+import type { CrashResult, FailoverResult, FloorResult, HerdResult, OpsResult, ScaleResult } from '../bench/lib/types.js';
+
+const MAIN = path.join(path.dirname(fileURLToPath(import.meta.url)), '../src/cli/main.js');
+const TICK = 250;
+let server: TestingServer;
+
+before(async () => {
+  server = await TestingServer.start({ tickTime: TICK });
+});
+after(async () => {
+  await server?.stop();
+});
+
+/** Runs `zk-elect bench <args> --json --quick` against the test server; returns the parsed last line. */
+function bench(args: string[]): Promise<BenchReport> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [MAIN, 'bench', ...args, '--zookeeper', server.connectString, '--json', '--quick'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d));
+    child.stderr.on('data', (d: Buffer) => (err += d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) return reject(new Error(`zk-elect bench ${args.join(' ')} exited with ${code}:\n${err.slice(-3000)}`));
+      const last = out.trim().split('\n').at(-1) ?? '';
+      try {
+        resolve(JSON.parse(last) as BenchReport);
+      } catch {
+        reject(new Error(`no JSON last line:\n${out.slice(-2000)}\n${err.slice(-2000)}`));
+      }
+    });
+  });
+}
+
+function assertLatency(s: { n: number; min: number; p50: number; p90: number; p99: number; max: number }, n: number, maxMs: number): void {
+  assert.equal(s.n, n);
+  assert.ok(s.min > 0, `min ${s.min} > 0`);
+  assert.ok(s.min <= s.p50 && s.p50 <= s.p90 && s.p90 <= s.p99 && s.p99 <= s.max, `ordered percentiles ${JSON.stringify(s)}`);
+  assert.ok(s.max < maxMs, `max ${s.max} ms < ${maxMs} ms`);
+}
+
+function assertReport(r: BenchReport, target: string): void {
+  assert.equal(r.benchmark, 'zk-elect bench');
+  assert.equal(r.target, target);
+  assert.ok(r.machine.cpus >= 1);
+  assert.match(r.machine.node, /^v\d+/);
+  assert.equal(r.machine.server.kind, 'external');
+  assert.equal(r.machine.server.tickTime, TICK);
+  assert.ok(Array.isArray(r.targets));
+}
+
+describe('zk-elect bench (smoke, zk-elect only)', { timeout: 120_000 }, () => {
+  test('floor: closeSession to NodeDeleted', async () => {
+    const r = await bench(['floor']);
+    assertReport(r, 'floor');
+    const [f] = r.results as FloorResult[];
+    assert.equal(f?.scenario, 'floor');
+    assert.equal(f.impl, 'zk-elect');
+    assert.equal(f.samplesMs.length, f.rounds);
+    assertLatency(f.latencyMs, f.rounds, 1000);
+    assert.deepEqual(r.floor, { impl: 'zk-elect', p50: f.latencyMs.p50 });
+  });
+
+  test('failover: both close modes, one leader each round', async () => {
+    const r = await bench(['failover', '--close', 'both', '--candidates', '3,4']);
+    assertReport(r, 'failover');
+    const results = r.results as FailoverResult[];
+    assert.deepEqual(
+      results.map((x) => [x.impl, x.candidates]),
+      [
+        ['zk-elect', 3],
+        ['zk-elect/session-close', 3],
+        ['zk-elect', 4],
+        ['zk-elect/session-close', 4],
+      ],
+    );
+    for (const x of results) {
+      assert.equal(x.scenario, 'failover');
+      assert.equal(x.samplesMs.length, x.rounds);
+      assertLatency(x.latencyMs, x.rounds, 2000);
+      assert.match(x.close, /close/);
+    }
+  });
+
+  test('herd: one notification per failover, the naive recipe wakes everyone', async () => {
+    const r = await bench(['herd', '--herd-candidates', '12', '--herd-rounds', '2']);
+    const [z, naive] = r.results as HerdResult[];
+    assert.equal(z?.impl, 'zk-elect');
+    assert.deepEqual(z.notifications, { min: 1, mean: 1, max: 1 });
+    assert.ok(z.requests.max <= 3 && z.requests.min >= 1, JSON.stringify(z.requests));
+    assert.ok(z.packetsRaw.min >= 3, `the server saw the close and the re-list: ${JSON.stringify(z.packetsRaw)}`);
+    assertLatency(z.electedMs, 2, 2000);
+    assert.equal(naive?.impl, 'naive (all watch the leader)');
+    assert.equal(naive.notifications.min, 11, 'every remaining candidate was notified');
+    // each re-lists and re-watches the new leader; the new leader only re-lists
+    assert.ok(naive.requests.min >= 2 * 11 - 1, JSON.stringify(naive.requests));
+    assert.equal(r.targets.filter((t) => t.scenario === 'herd' && t.met).length, 2);
+  });
+
+  test('scale: everyone joins, one leader, memory per candidate', async () => {
+    const r = await bench(['scale', '--scale', '40']);
+    const [s] = r.results as ScaleResult[];
+    assert.equal(s?.scenario, 'scale');
+    assert.equal(s.candidates, 40);
+    assert.equal(s.leaders, 1);
+    assert.equal(s.children, 40);
+    assert.ok(s.joinMs > 0 && s.joinMs < 30_000, `joinMs ${s.joinMs}`);
+    assert.ok(s.heapBytesPerCandidate > 0 && s.heapBytesPerCandidate < 500_000, `heap/candidate ${s.heapBytesPerCandidate}`);
+  });
+
+  test('crash: SIGKILLed `zk-elect node` leader replaced after the session timeout', async () => {
+    const r = await bench(['crash', '--crash-session-timeout', '1000']);
+    const [c] = r.results as CrashResult[];
+    assert.equal(c?.scenario, 'crash');
+    assert.equal(c.negotiatedSessionTimeoutMs, 1000);
+    assert.equal(c.tickTime, TICK);
+    assert.equal(c.targetMs, 1000 + TICK + 50);
+    assert.equal(c.samplesMs.length, c.rounds);
+    // ZooKeeper cannot expire the session before ~2/3 of the timeout has passed since the last ping.
+    for (const ms of c.samplesMs) assert.ok(ms > 500 && ms < 2 * 1000 + 2 * TICK + 1000, `crash failover ${ms} ms`);
+  });
+
+  test('ops: pipelined throughput of zk-elect and node-zookeeper-client', async () => {
+    const r = await bench(['ops', '--ops-clients', 'zk-elect,nzc']);
+    const [o] = r.results as OpsResult[];
+    assert.equal(o?.scenario, 'ops');
+    for (const op of ['getData', 'create'] as const) {
+      for (const client of ['zk-elect', 'nzc']) {
+        const m = o.median[op]?.[client];
+        assert.ok(m, `${op} ${client}`);
+        assert.ok(m.opsPerSec > 0 && m.p50Ms > 0 && m.p50Ms <= m.p99Ms, JSON.stringify(m));
+      }
+    }
+    assert.ok(r.targets.some((t) => t.scenario === 'ops' && /node-zookeeper-client/.test(t.what)));
+  });
+
+  test('bad flags are usage errors', async () => {
+    await assert.rejects(bench(['failover', '--candidates', '1']), /exited with 2/);
+    await assert.rejects(bench(['nonsense']), /exited with 2/);
+  });
+});
