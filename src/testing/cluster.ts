@@ -33,6 +33,11 @@ export interface TestingOptions {
   startTimeoutMs?: number;
   /** Installation to use; default {@link findZooKeeper}(). */
   install?: ZooKeeperInstall;
+  /**
+   * 'c1' (default): the JVM starts fast (C1 JIT only, small heap), right for tests.
+   * 'full': tiered C1+C2 JIT and a 1 GiB heap, for benchmarks of a steady-state server.
+   */
+  jit?: 'c1' | 'full';
 }
 
 /** TLS endpoint details: trust `ca` and connect to `connectString`. */
@@ -134,6 +139,7 @@ export class TestingServer {
         myid: 1,
         dir: path.join(tempDir, 'server'),
         cleanupDir: tempDir,
+        jit: opts.jit ?? 'c1',
         clientPort: clientPort as number,
         tickTime: opts.tickTime ?? DEFAULT_TICK_MS,
         ...sessionLimits(opts),
@@ -158,6 +164,11 @@ export class TestingServer {
   /** JVM process id while running. */
   get pid(): number | undefined {
     return this.#server.pid;
+  }
+
+  /** The JVM flags the server runs with (see {@link TestingOptions.jit}). */
+  get jvmFlags(): string[] {
+    return this.#server.jvmFlags;
   }
 
   /**
@@ -269,6 +280,7 @@ export class TestingCluster {
             myid: peer.myid,
             dir: path.join(tempDir, `server-${peer.myid}`),
             cleanupDir: tempDir,
+            jit: opts.jit ?? 'c1',
             clientPort: portsOf(i, 0),
             tickTime: opts.tickTime ?? DEFAULT_TICK_MS,
             peers,

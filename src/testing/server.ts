@@ -232,17 +232,19 @@ export interface ServerSpec {
   tls?: TlsMaterial;
   /** A `zk-elect-*` temp dir to delete if Node dies without stopping this server. */
   cleanupDir?: string;
+  /** 'c1' (default): fast start for tests; 'full': tiered C1+C2 and a 1 GiB heap, for benchmarks. */
+  jit?: 'c1' | 'full';
 }
 
 /** Modes in which a quorum member serves clients. */
 export const QUORUM_MODES: ReadonlySet<string> = new Set(['leader', 'follower', 'observer']);
 
 /** JVM flags chosen for fast startup and a small footprint; tests start many short-lived JVMs. */
+const FAST_START_FLAGS = ['-Xmx256m', '-Xms32m', '-XX:TieredStopAtLevel=1'];
+/** Benchmarks measure a steady-state server: the full JIT and room to allocate. */
+const FULL_JIT_FLAGS = ['-Xmx1g', '-Xms256m'];
 const JVM_FLAGS = [
-  '-Xmx256m',
-  '-Xms32m',
   '-XX:+UseSerialGC',
-  '-XX:TieredStopAtLevel=1',
   '-XX:-UsePerfData',
   '-Xshare:auto',
   '-Djava.net.preferIPv4Stack=true',
@@ -404,10 +406,15 @@ export class ZooKeeperServer {
     return `ZooKeeper server ${this.spec.myid} (${this.connectString}) ${state}.\n${logs.join('')}`;
   }
 
+  /** The JVM flags this server runs with (before logging and classpath settings). */
+  get jvmFlags(): string[] {
+    return [...(this.spec.jit === 'full' ? FULL_JIT_FLAGS : FAST_START_FLAGS), ...JVM_FLAGS];
+  }
+
   #jvmArgs(): string[] {
     const dir = this.spec.dir;
     return [
-      ...JVM_FLAGS,
+      ...this.jvmFlags,
       `-Dlog4j.configuration=file:${path.join(dir, 'log4j.properties')}`,
       `-Dlogback.configurationFile=${path.join(dir, 'logback.xml')}`,
       `-Dzookeeper.log.dir=${dir}`,
