@@ -90,7 +90,7 @@ export async function failoverZkElect(p: LatencyParams): Promise<FailoverResult>
     candidates: p.candidates,
     rounds: p.rounds,
     warmup: p.warmup,
-    close: bySession ? 'election.session.close() (closeSession only)' : 'election.close() (deletes the candidate node, then closes the session)',
+    close: bySession ? 'election.session.close() (closeSession only)' : 'election.close() (owns its session: one closeSession removes the node)',
     latencyMs: roundSummary(summarize(samples)),
     samplesMs: samples.map((v) => round(v, 4)),
     breakdown: { notifyMs: roundSummary(summarize(notify)), afterNotifyMs: roundSummary(summarize(after)), notifySamplesMs: notify.map((v) => round(v, 4)), afterNotifySamplesMs: after.map((v) => round(v, 4)) },

@@ -353,22 +353,30 @@ export class LeaderElection extends EventEmitter<LeaderElectionEvents> {
     this.schedule();
   }
 
-  private async leave(reason: string): Promise<void> {
+  /**
+   * @param sessionCloses the caller closes the session right after: when connected, the
+   *   closeSession deletes the node in the same write, so the successor's re-list does not
+   *   queue behind a separate delete.
+   */
+  private async leave(reason: string, sessionCloses = false): Promise<void> {
     this.gen++;
     const own = this.own;
     this.own = undefined;
     this.loseIfLeading(reason);
-    if (own) await deleteOwnNode(this.session.client, own);
+    const zk = this.session.client;
+    if (!own || (sessionCloses && zk.state === KeeperState.SyncConnected && zk.sessionId === own.sessionId)) return;
+    await deleteOwnNode(zk, own);
   }
 
   /**
    * Leaves the election for good: deletes the candidate node (the successor takes over within
    * one notification), emits `lost` if leading, then `closed`. Closes the session if the
-   * election opened it. Idempotent.
+   * election opened it (then the closeSession itself deletes the node when connected; when not,
+   * the delete is retried first). Idempotent.
    */
   close(): Promise<void> {
     this.closing ??= (async () => {
-      if (this.current.role !== 'latent') await this.leave('closed').catch((e) => reportError(this, e, 'election close'));
+      if (this.current.role !== 'latent') await this.leave('closed', this.ownsSession).catch((e) => reportError(this, e, 'election close'));
       this.setStatus({ role: 'closed' });
       this.unsubscribe();
       if (this.ownsSession) await this.session.close();
