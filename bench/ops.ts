@@ -29,6 +29,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { NoNodeError, ZooKeeper, ZooKeeperError } from '../src/index.js';
 import { TestingServer, fourLetterWord, parseSrvr } from '../src/testing/index.js';
+import { removeTree } from './lib/util.js';
 
 // ---- node-zookeeper-client (CommonJS, callback based, no bundled types) -----------------------
 
@@ -288,26 +289,10 @@ async function runCreate(b: Bench, d: Driver, n: number): Promise<RunFigures> {
   try {
     return await pipeline(n, b.opts.window, (i, done) => d.create(`${parent}/n${i}`, done));
   } finally {
-    await removeTree(b.admin, parent, b.opts.window);
+    await removeTree(b.admin, parent);
   }
 }
 
-/** Deletes `path` and its children (one level), pipelined; missing nodes are fine. */
-export async function removeTree(zk: ZooKeeper, path: string, window: number): Promise<void> {
-  let children: string[];
-  try {
-    children = await zk.getChildren(path);
-  } catch (err) {
-    if (err instanceof NoNodeError) return;
-    throw err;
-  }
-  await pipeline(children.length, window, (i, done) => {
-    zk.delete(`${path}/${children[i]}`).then(() => done(), (err: unknown) => (err instanceof NoNodeError ? done() : done(err)));
-  });
-  await zk.delete(path).catch((err: unknown) => {
-    if (!(err instanceof NoNodeError)) throw err;
-  });
-}
 
 // ---- main -------------------------------------------------------------------------------------
 
@@ -424,9 +409,9 @@ async function main(): Promise<number> {
 
 async function removeRoot(admin: ZooKeeper, root: string): Promise<void> {
   for (const child of await admin.getChildren(root).catch(() => [] as string[])) {
-    await removeTree(admin, `${root}/${child}`, 1000);
+    await removeTree(admin, `${root}/${child}`);
   }
-  await removeTree(admin, root, 1000);
+  await removeTree(admin, root);
 }
 
 async function serverVersionOf(cs: string): Promise<string | undefined> {

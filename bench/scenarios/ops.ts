@@ -11,12 +11,12 @@
  * @module
  */
 import { ZooKeeper } from '../../src/index.js';
-import { nzcDriver, pipeline, removeTree, zkElectDriver, type Driver, type RunFigures } from '../ops.js';
+import { nzcDriver, pipeline, zkElectDriver, type Driver, type RunFigures } from '../ops.js';
 import { cpuMeter } from '../lib/cpu.js';
 import { JavaOpsPeer } from '../lib/peers.js';
 import { median, round } from '../lib/stats.js';
 import type { OpsFigures, OpsResult } from '../lib/types.js';
-import { benchPath, ensurePath, log, removeTree as removeTreeDeep } from '../lib/util.js';
+import { benchPath, ensurePath, log, removeTree } from '../lib/util.js';
 
 /** Client names in reports. */
 export const OPS_CLIENTS = ['zk-elect', 'nzc', 'java'] as const;
@@ -83,7 +83,7 @@ export async function opsCompare(p: OpsParams): Promise<OpsResult> {
       const f = await r.run('create', parent, n, p.window);
       return withCpu(f, meter());
     } finally {
-      await removeTree(admin, parent, 1000);
+      await removeTree(admin, parent);
     }
   };
   try {
@@ -135,7 +135,7 @@ export async function opsCompare(p: OpsParams): Promise<OpsResult> {
     return { scenario: 'ops', window: p.window, runs: p.runs, warmup: p.warmup, ops: { getData: p.getData, create: p.create }, median: med, allRuns };
   } finally {
     for (const r of runners) await r.close().catch(() => undefined);
-    await removeTreeDeep(admin, root).catch(() => undefined);
+    await removeTree(admin, root).catch(() => undefined);
     await admin.close();
   }
 }
