@@ -8,8 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { CreateMode, EventType, LeaderElection, ManagedSession, NotLeaderError, sequenceOf, ZooKeeper } from '../src/index.js';
 import { TcpProxy, TestingServer, parseMntr } from '../src/testing/index.js';
+import { sleep, until as waitUntil } from './support/wait.js';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 let server: TestingServer;
 let admin: ZooKeeper;
 let n = 0;
@@ -25,13 +25,7 @@ after(async () => {
 });
 
 /** Polls `cond` until true or fails after `ms`. */
-async function until(cond: () => boolean | Promise<boolean>, ms = 15000, what = 'condition'): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(10);
-  }
-}
+const until = (cond: () => boolean | Promise<boolean>, ms = 15000, what?: string) => waitUntil(cond, ms, what);
 
 async function startMany(count: number, parent: string, cs = server.connectString, sessionTimeout = 10000): Promise<LeaderElection[]> {
   const out: LeaderElection[] = [];

@@ -4,20 +4,14 @@ import { after, before, describe, test } from 'node:test';
 import { ClusterNode, LeaderElection, LeaderObserver, ManagedSession, ServiceDiscovery, ServiceRegistry, ZooKeeper } from '../src/index.js';
 import { TcpProxy, TestingServer } from '../src/testing/index.js';
 import { expireSession } from './support/expire.js';
+import { sleep, until as waitUntil } from './support/wait.js';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 let server: TestingServer;
 let admin: ZooKeeper;
 let n = 0;
 const fresh = () => `/reg${++n}`;
 
-async function until(cond: () => boolean | Promise<boolean>, ms = 10000, what = 'condition'): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(10);
-  }
-}
+const until = (cond: () => boolean | Promise<boolean>, ms = 10000, what?: string) => waitUntil(cond, ms, what);
 
 const same = (a: string[], b: string[]) => JSON.stringify([...a].sort()) === JSON.stringify([...b].sort());
 
