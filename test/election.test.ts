@@ -119,7 +119,7 @@ describe('election basics', () => {
 });
 
 describe('no herd effect', () => {
-  test('200 candidates: at most one watcher per candidate node; one failure wakes one candidate', async () => {
+  test('200 candidates: one watcher per follower node, the leader watches only its own node; one failure wakes one candidate', async () => {
     const parent = parentPath();
     const es = await startMany(200, parent);
     try {
@@ -132,17 +132,21 @@ describe('no herd effect', () => {
         if (line.startsWith('/')) watchers.set((current = line.trim()), 0);
         else if (line.trim().startsWith('0x')) watchers.set(current, (watchers.get(current) ?? 0) + 1);
       }
+      const bySeq = [...es].sort((a, b) => seq(a) - seq(b));
+      const leaderPath = `${parent}/${bySeq[0].status.node}`;
       const candidatePaths = [...watchers.keys()].filter((p) => p.startsWith(parent + '/'));
       assert.equal(candidatePaths.length, 199, 'every node but the last candidate is watched');
-      for (const p of candidatePaths) assert.equal(watchers.get(p), 1, `${p} has ${watchers.get(p)} watchers`);
+      assert.equal(watchers.get(parent), undefined, 'nobody watches the parent: a join wakes no one');
+      // The leader's node: its successor and the leader itself (which notices an operator's delete).
+      for (const p of candidatePaths) assert.equal(watchers.get(p), p === leaderPath ? 2 : 1, `${p} has ${watchers.get(p)} watchers`);
 
-      const bySeq = [...es].sort((a, b) => seq(a) - seq(b));
       const before = es.map((e) => ({ ...e.stats }));
       await bySeq[0].close();
       await until(() => bySeq[1].isLeader, 10000, 'successor');
       await sleep(300);
-      const notified = es.filter((e, i) => e.stats.notifications > before[i].notifications);
-      assert.deepEqual(notified, [bySeq[1]], 'exactly one candidate was notified');
+      const stayed = es.filter((e) => e !== bySeq[0]);
+      const notified = stayed.filter((e) => e.stats.notifications > before[es.indexOf(e)].notifications);
+      assert.deepEqual(notified, [bySeq[1]], 'exactly one remaining candidate was notified');
       const requests = es.reduce((sum, e, i) => sum + e.stats.requests - before[i].requests, 0);
       assert.ok(requests <= 3, `${requests} requests for one failover`);
     } finally {
@@ -252,6 +256,29 @@ describe('faults', () => {
       await cut.close();
       await session.close();
       await proxy.close();
+    }
+  });
+
+  test('a leader whose node an operator deletes is told lost at once and re-joins; joins do not wake it', async () => {
+    const parent = parentPath();
+    const es = await startMany(3, parent);
+    try {
+      const [l, next] = [...es].sort((a, b) => seq(a) - seq(b));
+      const woken = l.stats.notifications;
+      const late = await startMany(2, parent);
+      es.push(...late);
+      await sleep(200);
+      assert.equal(l.stats.notifications, woken, 'a join does not notify the leader');
+      const lost = once(l, 'lost');
+      await admin.delete(`${parent}/${l.status.node}`);
+      const [reason] = await Promise.race([lost, sleep(5000).then(() => ['(no lost event within 5 s)'])]);
+      assert.equal(reason, 'candidate node was deleted');
+      await until(() => next.isLeader, 10000, 'the successor leads');
+      await until(() => l.status.role === 'follower', 10000, 'the old leader re-joined');
+      assert.equal(leaders(es).length, 1);
+      assert.ok(seq(l) > Math.max(...late.map(seq)), 'the old leader re-joined at the back');
+    } finally {
+      await Promise.all(es.map((e) => e.close()));
     }
   });
 

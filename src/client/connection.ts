@@ -121,12 +121,21 @@ export class Connection {
       this.corked = true;
       this.lastSent = performance.now(); // once per batch: the ping timer needs no finer grain
       this.socket.cork();
-      process.nextTick(() => {
-        this.corked = false;
-        this.socket.uncork();
-      });
+      process.nextTick(() => this.flush());
     }
     this.socket.write(frame);
+  }
+
+  /**
+   * Sends what {@link Connection.write} has queued in this tick now instead of at the end of
+   * the tick: for a frame whose latency matters more than batching (closeSession, whose
+   * delivery starts every successor's failover, while the closing side still has listeners
+   * to run).
+   */
+  flush(): void {
+    if (!this.corked) return;
+    this.corked = false;
+    this.socket.uncork();
   }
 
   /** Closes the socket; `onClose` is then called with `error` (if given). Idempotent. */

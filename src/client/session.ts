@@ -410,6 +410,7 @@ export class Session {
     if (this.phase === 'connected' && this.conn) {
       const conn = this.conn;
       const reply = this.submit(closeFrame, () => undefined).catch(() => undefined);
+      conn.flush(); // on the wire before the caller's abort and close listeners run
       this.phase = 'closing';
       let timer: NodeJS.Timeout | undefined;
       const gone = new Promise<void>((resolve) => {
@@ -418,6 +419,9 @@ export class Session {
       });
       await Promise.race([reply, gone]);
       clearTimeout(timer);
+      // The reply and the successor's notification (another session in this process, often)
+      // come in the same poll: tearing down after that poll lets the notification go first.
+      await new Promise((resolve) => setImmediate(resolve));
     }
     this.finish('closed', KeeperState.Closed, 'closed by the application');
   }

@@ -231,29 +231,16 @@ export class LeaderElection extends EventEmitter<LeaderElectionEvents> {
       this.own = node;
     }
     const own = this.own;
+    if (this.current.role === 'leader' || this.current.role === 'suspended') return this.holdLeadership(own, gen);
     this.stats.requests++;
-    // A leader watches the parent's children (no candidate node gains a second watcher), so it
-    // notices its own node or the whole parent being deleted by an operator; otherwise its
-    // successor would lead while it still believed it led.
-    const leading = this.current.role === 'leader' || this.current.role === 'suspended';
-    const watch = leading ? (ev: { type: EventType }) => ev.type !== EventType.None && gen === this.gen && this.schedule() : undefined;
-    const children = sortCandidates(await zk.getChildren(this.parent, watch), PREFIX);
+    const children = sortCandidates(await zk.getChildren(this.parent), PREFIX);
     if (gen !== this.gen) return;
     const idx = children.indexOf(own.name);
-    if (idx < 0) {
-      // Our node is gone while our session lives: an operator deleted it. Volunteer again.
-      this.own = undefined;
-      this.gen++;
-      this.loseIfLeading('candidate node was deleted');
-      this.setStatus({ role: 'joining' });
-      this.rerun = true;
-      return;
-    }
+    if (idx < 0) return this.ownNodeDeleted();
     // The node was created by this session and the session is live (we just listed on it),
     // so the smallest-node rule is all that leadership needs.
     if (idx === 0) {
-      // Newly elected: one more listing arms the leader's parent watch.
-      if (!leading) this.rerun = true;
+      this.rerun = true; // the next round arms the leader's watch on its own node
       return this.lead(own);
     }
     const pred = children[idx - 1];
@@ -270,6 +257,38 @@ export class LeaderElection extends EventEmitter<LeaderElectionEvents> {
       if (code(err) === ErrorCode.NONODE) this.rerun = true;
       else throw err;
     }
+  }
+
+  /**
+   * A leader's round. Sequence numbers only grow, so a leader stays the smallest for as long as
+   * its node lives: one getData with a watch on that node re-verifies it (after a reconnect)
+   * and notices an operator deleting it or the whole parent. Watching the node, not the
+   * parent's children, keeps a leader from waking and re-listing on every join.
+   */
+  private async holdLeadership(own: OwnNode, gen: number): Promise<void> {
+    const zk = this.session.client;
+    this.stats.requests++;
+    try {
+      await zk.getData(join(this.parent, own.name), (ev) => {
+        if (ev.type === EventType.None) return;
+        this.stats.notifications++;
+        if (gen === this.gen) this.schedule();
+      });
+    } catch (err) {
+      // getData, unlike exists, leaves no watch behind on a missing node.
+      if (code(err) === ErrorCode.NONODE) return gen === this.gen ? this.ownNodeDeleted() : undefined;
+      throw err;
+    }
+    if (gen === this.gen) this.lead(own);
+  }
+
+  /** Our node is gone while our session lives: an operator deleted it. Volunteer again. */
+  private ownNodeDeleted(): void {
+    this.own = undefined;
+    this.gen++;
+    this.loseIfLeading('candidate node was deleted');
+    this.setStatus({ role: 'joining' });
+    this.rerun = true;
   }
 
   /** Returns true when the round should be retried after a backoff. */
