@@ -82,7 +82,7 @@ async function inProcess(name: ScenarioName, opts: BenchOptions, server: BenchSe
       break;
     }
     case 'ops':
-      out.push(await opsCompare({ connectString: cs, clients: opts.opsClients, getData: opts.ops, create: opts.creates, window: opts.window, runs: opts.opsRuns, warmup: opts.opsWarmup, serverPid: server.pid }));
+      out.push(await opsCompare({ connectString: cs, clients: opts.opsClients, getData: opts.ops, create: opts.creates, window: opts.window, runs: opts.opsRuns, warmup: opts.opsWarmup, sweep: opts.opsSweep, serverPid: server.pid }));
       break;
   }
   return out;
@@ -203,6 +203,7 @@ function childFlags(o: BenchOptions, server: BenchServer): string[] {
     '--crash-rounds', String(o.crashRounds), '--crash-session-timeout', String(o.crashSessionTimeout), '--crash-processes', String(o.crashProcesses),
     '--tick-time', String(server.tickTime ?? o.tickTime),
     '--ops', String(o.ops), '--creates', String(o.creates), '--window', String(o.window), '--ops-runs', String(o.opsRuns), '--ops-warmup', String(o.opsWarmup),
+    '--ops-sweep', o.opsSweep.length ? o.opsSweep.join(',') : 'none',
     '--ops-clients', o.opsClients.join(','),
     ...(server.pid ? ['--server-pid', String(server.pid)] : []),
   ];

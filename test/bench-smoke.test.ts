@@ -131,9 +131,15 @@ describe('zk-elect bench (smoke, zk-elect only)', { timeout: 120_000 }, () => {
   });
 
   test('ops: pipelined throughput of zk-elect and node-zookeeper-client', async () => {
-    const r = await bench(['ops', '--ops-clients', 'zk-elect,nzc']);
+    const r = await bench(['ops', '--ops-clients', 'zk-elect,nzc', '--ops-sweep', '10,300']);
     const [o] = r.results as OpsResult[];
     assert.equal(o?.scenario, 'ops');
+    // The window sweep: one getData run per client and window, half the calls each.
+    assert.deepEqual(
+      o.sweep?.map((s) => `${s.window} ${s.client}`).sort(),
+      ['10 nzc', '10 zk-elect', '300 nzc', '300 zk-elect'],
+    );
+    for (const s of o.sweep ?? []) assert.ok(s.n === o.ops.getData / 2 && s.figures.opsPerSec > 0, JSON.stringify(s));
     for (const op of ['getData', 'create'] as const) {
       for (const client of ['zk-elect', 'nzc']) {
         const m = o.median[op]?.[client];
@@ -147,5 +153,6 @@ describe('zk-elect bench (smoke, zk-elect only)', { timeout: 120_000 }, () => {
   test('bad flags are usage errors', async () => {
     await assert.rejects(bench(['failover', '--candidates', '1']), /exited with 2/);
     await assert.rejects(bench(['nonsense']), /exited with 2/);
+    await assert.rejects(bench(['ops', '--ops-sweep', '0']), /exited with 2/);
   });
 });

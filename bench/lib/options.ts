@@ -39,6 +39,8 @@ export interface BenchOptions {
   window: number;
   opsRuns: number;
   opsWarmup: number;
+  /** Extra getData windows, one run per client each (half the ops): the server's ceiling. */
+  opsSweep: number[];
   /** ops clients; peers other than java/nzc do not apply. */
   opsClients: ('zk-elect' | 'nzc' | 'java')[];
   serverJit: 'full' | 'c1';
@@ -72,6 +74,7 @@ export const DEFAULTS: Omit<BenchOptions, 'target' | 'scenarios' | 'json' | 'pee
   window: 1000,
   opsRuns: 3,
   opsWarmup: 5000,
+  opsSweep: [100, 300, 3000],
   opsClients: ['zk-elect', 'nzc', 'java'],
   serverJit: 'full',
   tickTime: 2000,
@@ -94,4 +97,5 @@ export const QUICK: Partial<BenchOptions> = {
   window: 100,
   opsRuns: 1,
   opsWarmup: 200,
+  opsSweep: [],
 };

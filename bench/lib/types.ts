@@ -147,6 +147,8 @@ export interface OpsResult {
   median: Record<string, Record<string, OpsFigures>>;
   /** op → client → every run */
   allRuns: Record<string, Record<string, OpsFigures[]>>;
+  /** getData at other windows, one run per client each: how far the server itself goes. */
+  sweep?: { window: number; client: string; n: number; figures: OpsFigures }[];
 }
 
 export type ScenarioResult = FailoverResult | FloorResult | HerdResult | ScaleResult | CrashResult | OpsResult;

@@ -31,6 +31,8 @@ export interface OpsParams {
   window: number;
   runs: number;
   warmup: number;
+  /** Extra getData windows, one run per client each with half the calls (none: []). */
+  sweep?: number[];
   /** The server JVM's pid, when local: its CPU per request is reported too. */
   serverPid?: number;
 }
@@ -65,7 +67,7 @@ export async function opsCompare(p: OpsParams): Promise<OpsResult> {
   await admin.create(dataPath, Buffer.alloc(100, 0x61));
   const runners: Runner[] = [];
   let counter = 0;
-  const batch = async (r: Runner, op: 'getData' | 'create', n: number): Promise<OpsFigures> => {
+  const batch = async (r: Runner, op: 'getData' | 'create', n: number, window = p.window): Promise<OpsFigures> => {
     const withCpu = (f: OpsFigures, m: { serverCpuMs?: number; machineBusy?: number }): OpsFigures => ({
       ...f,
       ...(m.serverCpuMs !== undefined ? { serverCpuUsPerOp: (m.serverCpuMs * 1000) / n } : {}),
@@ -73,14 +75,14 @@ export async function opsCompare(p: OpsParams): Promise<OpsResult> {
     });
     if (op === 'getData') {
       const meter = cpuMeter(p.serverPid);
-      const f = await r.run('getData', dataPath, n, p.window);
+      const f = await r.run('getData', dataPath, n, window);
       return withCpu(f, meter());
     }
     const parent = `${root}/c${counter++}`;
     await admin.create(parent);
     try {
       const meter = cpuMeter(p.serverPid);
-      const f = await r.run('create', parent, n, p.window);
+      const f = await r.run('create', parent, n, window);
       return withCpu(f, meter());
     } finally {
       await removeTree(admin, parent);
@@ -132,10 +134,36 @@ export async function opsCompare(p: OpsParams): Promise<OpsResult> {
         ]),
       );
     }
-    return { scenario: 'ops', window: p.window, runs: p.runs, warmup: p.warmup, ops: { getData: p.getData, create: p.create }, median: med, allRuns };
+    const sweep = await sweepWindows(p, runners, (r, n, window) => batch(r, 'getData', n, window));
+    return { scenario: 'ops', window: p.window, runs: p.runs, warmup: p.warmup, ops: { getData: p.getData, create: p.create }, median: med, allRuns, ...(sweep.length ? { sweep } : {}) };
   } finally {
     for (const r of runners) await r.close().catch(() => undefined);
     await removeTree(admin, root).catch(() => undefined);
     await admin.close();
   }
+}
+
+/**
+ * getData at other windows, one run per client each (half the calls), the order rotating per
+ * window. Throughput with the server and the clients sharing 2 cores depends on the window
+ * (ZooKeeper stops reading once 1,000 requests are outstanding, globalOutstandingLimit), so the
+ * best figure of any client at any window is the least the server can do here: the ceiling
+ * every client shares.
+ */
+async function sweepWindows(
+  p: OpsParams,
+  runners: Runner[],
+  batch: (r: Runner, n: number, window: number) => Promise<OpsFigures>,
+): Promise<NonNullable<OpsResult['sweep']>> {
+  const out: NonNullable<OpsResult['sweep']> = [];
+  const n = Math.max(1, Math.floor(p.getData / 2));
+  if (p.getData <= 0) return out;
+  for (const [k, window] of (p.sweep ?? []).entries()) {
+    for (const r of runners.map((_, i) => runners[(i + k) % runners.length] as Runner)) {
+      const figures = await batch(r, n, window);
+      out.push({ window, client: r.name, n, figures });
+      log(`ops getData window ${window} ${r.name.padEnd(8)} ${Math.round(figures.opsPerSec).toLocaleString('en-US').padStart(8)} ops/s  client CPU ${figures.cpuUsPerOp.toFixed(1)} µs/op`);
+    }
+  }
+  return out;
 }

@@ -57,6 +57,9 @@ Flags:
       --window <n>           requests in flight (default 1000)
       --ops-runs <n>         runs per client, median reported (default 3)
       --ops-warmup <n>       warm-up getData calls per client (default 5000)
+      --ops-sweep <list>     getData again at these windows, one run per client with half
+                             the calls: the most the server gives any client (default
+                             100,300,3000; none to skip)
       --ops-clients <list>   zk-elect,nzc,java (default all three)
       --server-jit <full|c1> local server: full tiered JIT (default), or c1 = the test
                              harness's TestingServer (-XX:TieredStopAtLevel=1)
@@ -96,6 +99,7 @@ const OPTIONS = {
   window: { type: 'string' },
   'ops-runs': { type: 'string' },
   'ops-warmup': { type: 'string' },
+  'ops-sweep': { type: 'string' },
   'ops-clients': { type: 'string' },
   'server-jit': { type: 'string' },
   'tick-time': { type: 'string' },
@@ -183,6 +187,7 @@ function toOptions(target: string, scenarios: ScenarioName[], v: Record<string, 
     window: int('window', d.window),
     opsRuns: int('ops-runs', d.opsRuns),
     opsWarmup: int('ops-warmup', d.opsWarmup, 0),
+    opsSweep: s('ops-sweep') === 'none' ? [] : intList(s('ops-sweep'), 'ops-sweep', d.opsSweep, 1),
     opsClients: listOf(s('ops-clients'), 'ops-clients', OPS_CLIENTS, d.opsClients),
     serverJit: oneOf(s('server-jit'), 'server-jit', ['full', 'c1'] as const, d.serverJit),
     tickTime: int('tick-time', d.tickTime),
