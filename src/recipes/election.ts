@@ -23,7 +23,7 @@ import type { ZooKeeperOptions } from '../client/zookeeper.js';
 import { NotLeaderError, reportError } from './errors.js';
 import { ManagedSession } from './managed-session.js';
 import { createOwnNode, deleteOwnNode, ensurePath, type OwnNode } from './own-node.js';
-import { join, sortCandidates } from './sequence.js';
+import { join, locateCandidate, sortCandidates } from './sequence.js';
 
 /** Where a candidate stands. */
 export type ElectionRole = 'latent' | 'joining' | 'follower' | 'leader' | 'suspended' | 'closed';
@@ -233,18 +233,17 @@ export class LeaderElection extends EventEmitter<LeaderElectionEvents> {
     const own = this.own;
     if (this.current.role === 'leader' || this.current.role === 'suspended') return this.holdLeadership(own, gen);
     this.stats.requests++;
-    const children = sortCandidates(await zk.getChildren(this.parent), PREFIX);
+    const at = locateCandidate(await zk.getChildren(this.parent), PREFIX, own.name);
     if (gen !== this.gen) return;
-    const idx = children.indexOf(own.name);
-    if (idx < 0) return this.ownNodeDeleted();
+    if (!at.found) return this.ownNodeDeleted();
     // The node was created by this session and the session is live (we just listed on it),
     // so the smallest-node rule is all that leadership needs.
-    if (idx === 0) {
+    const pred = at.predecessor;
+    if (pred === undefined) {
       this.rerun = true; // the next round arms the leader's watch on its own node
       return this.lead(own);
     }
-    const pred = children[idx - 1];
-    this.follow(own, children[0], pred);
+    this.follow(own, at.first as string, pred);
     this.stats.requests++;
     try {
       await zk.getData(join(this.parent, pred), (ev) => {
