@@ -99,6 +99,8 @@ describe('zk-elect bench (smoke, zk-elect only)', { timeout: 120_000 }, () => {
     assert.deepEqual(z.notifications, { min: 1, mean: 1, max: 1 });
     assert.ok(z.requests.max <= 3 && z.requests.min >= 1, JSON.stringify(z.requests));
     assert.ok(z.packetsRaw.min >= 3, `the server saw the close and the re-list: ${JSON.stringify(z.packetsRaw)}`);
+    // The server's count, less the close, mntr and pings, matches the candidates' own count.
+    assert.ok(Math.abs(z.packetsAttributable.mean - z.requests.mean) <= 0.6, `server ${JSON.stringify(z.packetsAttributable)} vs client ${JSON.stringify(z.requests)}`);
     assertLatency(z.electedMs, 2, 2000);
     assert.equal(naive?.impl, 'naive (all watch the leader)');
     assert.equal(naive.notifications.min, 11, 'every remaining candidate was notified');

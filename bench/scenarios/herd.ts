@@ -9,8 +9,8 @@
  *   node) and re-listing when it goes: what "leader", "zoologist" and friends on npm do.
  *
  * Cross-check from the server: `mntr` zk_packets_received before and after, minus the leader's
- * own close packets (zk-elect's close is delete + closeSession = 2; the naive close is
- * closeSession = 1), minus what one `mntr` adds itself (the server counts it), and minus the
+ * own close packets (1: a LeaderElection that owns its session leaves with one closeSession,
+ * which removes its node; the naive close is closeSession too), minus what one `mntr` adds itself (the server counts it), and minus the
  * pings the idle sessions send in that window (rate measured over an idle period first).
  * @module
  */
@@ -148,7 +148,7 @@ export async function herdZkElect(p: HerdParams): Promise<HerdResult> {
   await ensurePath(admin, parent);
   const variant: Variant = {
     impl: 'zk-elect',
-    closePackets: 2,
+    closePackets: 1, // election.close() on its own, connected session: closeSession only
     async join() {
       const e = await LeaderElection.start(p.server.connectString, { parent, data: 'bench', zookeeper: { sessionTimeout: p.sessionTimeout } });
       e.on('error', (err) => log(`zk-elect candidate error: ${(err as Error).message}`));
