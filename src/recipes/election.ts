@@ -75,9 +75,9 @@ export interface LeaderElectionOptions {
 
 /** Counters of what a candidate did, for metrics and for proving the absence of a herd. */
 export interface ElectionStats {
-  /** Predecessor notifications received. */
+  /** Watch notifications received: a follower's on its predecessor, a leader's on its own node. */
   notifications: number;
-  /** Election rounds run (each lists the children once). */
+  /** Election rounds run (a follower's lists the children once; a leader's reads its own node). */
   rounds: number;
   /** ZooKeeper requests sent by the rounds (creates, lists, watches). */
   requests: number;
