@@ -27,7 +27,7 @@ import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { NoNodeError, ZooKeeper, ZooKeeperError } from '../src/index.js';
+import { ZooKeeper, ZooKeeperError } from '../src/index.js';
 import { TestingServer, fourLetterWord, parseSrvr } from '../src/testing/index.js';
 import { removeTree } from './lib/util.js';
 

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
+import type { NodeEvent as FleetNodeEvent } from '../src/dashboard/fleet.js';
 import { TestingServer } from '../src/testing/index.js';
 
 const MAIN = path.join(path.dirname(fileURLToPath(import.meta.url)), '../src/cli/main.js');
@@ -21,18 +22,8 @@ after(async () => {
   await server?.stop();
 });
 
-/** One event line of `zk-elect node --json`. */
-interface NodeEvent {
-  event: string;
-  time: number;
-  node?: string;
-  leader?: string;
-  watching?: string;
-  address?: string;
-  sessionTimeout?: number;
-  workers?: string[];
-  [k: string]: unknown;
-}
+/** One event line of `zk-elect node --json`, with the fields these tests read. */
+type NodeEvent = FleetNodeEvent & { sessionTimeout?: number; workers?: string[] };
 
 /** The parts of GET /status the tests look at. */
 interface NodeStatus {

@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import { ClusterNode, LeaderElection, LeaderObserver, ManagedSession, ServiceDiscovery, ServiceRegistry, ZooKeeper } from '../src/index.js';
 import { TcpProxy, TestingServer } from '../src/testing/index.js';
 import { expireSession } from './support/expire.js';
-import { sleep, until as waitUntil } from './support/wait.js';
+import { until as waitUntil } from './support/wait.js';
 
 let server: TestingServer;
 let admin: ZooKeeper;

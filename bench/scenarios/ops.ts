@@ -156,8 +156,8 @@ async function sweepWindows(
   batch: (r: Runner, n: number, window: number) => Promise<OpsFigures>,
 ): Promise<NonNullable<OpsResult['sweep']>> {
   const out: NonNullable<OpsResult['sweep']> = [];
-  const n = Math.max(1, Math.floor(p.getData / 2));
   if (p.getData <= 0) return out;
+  const n = Math.max(1, Math.floor(p.getData / 2));
   for (const [k, window] of (p.sweep ?? []).entries()) {
     for (const r of runners.map((_, i) => runners[(i + k) % runners.length] as Runner)) {
       const figures = await batch(r, n, window);

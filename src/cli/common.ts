@@ -7,18 +7,12 @@
  * code and never calls `process.exit` itself. The usual shape:
  *
  * ```ts
- * export async function run(argv: string[]): Promise<number> {
- *   let connectString: string | undefined;
- *   const json = argv.includes('--json');
- *   try {
- *     const { values } = parseCommandArgs(argv, OPTIONS, USAGE);
- *     if (values.help) return printHelp(USAGE);
- *     connectString = resolveConnectString(values.zookeeper);
+ * export function run(argv: string[]): Promise<number> {
+ *   return runCommand(argv, OPTIONS, USAGE, async ({ values }, ctx) => {
+ *     ctx.connectString = resolveConnectString(values.zookeeper); // named if it is unreachable
  *     ...
  *     return EXIT.OK;
- *   } catch (err) {
- *     return reportError(err, { connectString, json, usage: USAGE }); // friendly text, exit code
- *   }
+ *   });
  * }
  * ```
  * @module
@@ -222,6 +216,32 @@ export function reportError(err: unknown, context: ErrorContext = {}): number {
     if (f.unexpected && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
   }
   return f.exitCode;
+}
+
+/**
+ * The frame of every command's `run`: parses `argv` ({@link parseCommandArgs}), prints `usage`
+ * for `--help`, runs `body`, and reports whatever it throws ({@link reportError}), in JSON when
+ * the command has a `--json` flag and it was given. `body` fills in `ctx.connectString` once it
+ * knows it, so an unreachable ensemble is named. Blocks as long as `body`. Never throws.
+ */
+export async function runCommand<O extends NonNullable<ParseArgsConfig['options']>>(
+  argv: string[],
+  options: O,
+  usage: string,
+  body: (args: ParsedCommandArgs<O>, ctx: ErrorContext) => Promise<number>,
+  allowPositionals = false,
+): Promise<number> {
+  // Before parsing succeeds, --json on the command line still asks for a JSON error.
+  const ctx: ErrorContext = { usage, json: 'json' in options && argv.includes('--json') };
+  try {
+    const args = parseCommandArgs(argv, options, usage, allowPositionals);
+    const values = args.values as { help?: boolean; json?: boolean };
+    if (values.help) return printHelp(usage);
+    if ('json' in options) ctx.json = values.json === true;
+    return await body(args, ctx);
+  } catch (err) {
+    return reportError(err, ctx);
+  }
 }
 
 /** Prints a command's help text on stdout and returns {@link EXIT.OK}. */

@@ -23,6 +23,7 @@ import type { ZooKeeperOptions } from '../client/zookeeper.js';
 import { NotLeaderError, reportError } from './errors.js';
 import { ManagedSession } from './managed-session.js';
 import { createOwnNode, deleteOwnNode, ensurePath, type OwnNode } from './own-node.js';
+import { Coalescer } from './resync.js';
 import { join, locateCandidate, sortCandidates } from './sequence.js';
 
 /** Where a candidate stands. */
@@ -106,8 +107,14 @@ export class LeaderElection extends EventEmitter<LeaderElectionEvents> {
   private own: OwnNode | undefined;
   private current: ElectionStatus = { role: 'latent' };
   private gen = 0;
-  private running = false;
-  private rerun = false;
+  /** Failed rounds in a row: the retry backoff. */
+  private failures = 0;
+  /** Election rounds, one at a time; a request during a round runs one more after it. */
+  private readonly rounds = new Coalescer(
+    () => this.runRound(),
+    (err) => reportError(this, err, 'election'),
+    () => this.current.role !== 'closed' && this.current.role !== 'latent',
+  );
   private closing: Promise<void> | undefined;
   private readonly unsubscribe: () => void;
   /** What this candidate did so far (monotonic counters). */
@@ -186,32 +193,21 @@ export class LeaderElection extends EventEmitter<LeaderElectionEvents> {
 
   // ---- the algorithm ---------------------------------------------------------------------
 
-  /** Runs election rounds one at a time; a request during a round runs one more after it. */
+  /** Asks for an election round (one more after the current one, if one is running). */
   private schedule(): void {
-    if (this.current.role === 'closed' || this.current.role === 'latent') return;
-    if (this.running) {
-      this.rerun = true;
-      return;
-    }
-    this.running = true;
-    void this.loop();
+    this.rounds.request();
   }
 
-  private async loop(): Promise<void> {
-    let failures = 0;
-    do {
-      this.rerun = false;
-      try {
-        await this.round();
-        failures = 0;
-      } catch (err) {
-        if (this.handleRoundError(err)) {
-          this.rerun = true;
-          await new Promise((r) => setTimeout(r, Math.min(2000, 50 * 2 ** failures++)));
-        }
-      }
-    } while (this.rerun && this.current.role !== 'closed');
-    this.running = false;
+  /** One round; a failed one is retried after a backoff, unless the reconnect will do it. */
+  private async runRound(): Promise<void> {
+    try {
+      await this.round();
+      this.failures = 0;
+    } catch (err) {
+      if (!this.handleRoundError(err)) return;
+      await new Promise((r) => setTimeout(r, Math.min(2000, 50 * 2 ** this.failures++)));
+      this.schedule();
+    }
   }
 
   /** One round: make sure our node exists, list, then lead or watch the predecessor. */
@@ -240,7 +236,7 @@ export class LeaderElection extends EventEmitter<LeaderElectionEvents> {
     // so the smallest-node rule is all that leadership needs.
     const pred = at.predecessor;
     if (pred === undefined) {
-      this.rerun = true; // the next round arms the leader's watch on its own node
+      this.schedule(); // the next round arms the leader's watch on its own node
       return this.lead(own);
     }
     this.follow(own, at.first as string, pred);
@@ -253,7 +249,7 @@ export class LeaderElection extends EventEmitter<LeaderElectionEvents> {
       });
     } catch (err) {
       // Gone between the listing and the watch: list again (never assume we lead now).
-      if (code(err) === ErrorCode.NONODE) this.rerun = true;
+      if (code(err) === ErrorCode.NONODE) this.schedule();
       else throw err;
     }
   }
@@ -287,7 +283,7 @@ export class LeaderElection extends EventEmitter<LeaderElectionEvents> {
     this.gen++;
     this.loseIfLeading('candidate node was deleted');
     this.setStatus({ role: 'joining' });
-    this.rerun = true;
+    this.schedule();
   }
 
   /** Returns true when the round should be retried after a backoff. */

@@ -17,11 +17,12 @@ export function sequenceOf(name: string): number | undefined {
  * children are ignored), smallest sequence first.
  */
 export function sortCandidates(children: readonly string[], prefix: string): string[] {
-  const re = new RegExp(`^${prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-?\\d{10}$`);
   return children
-    .filter((c) => re.test(c))
-    .map((c) => [c, sequenceOf(c)!] as const)
-    .sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1))
+    .flatMap((c) => {
+      const seq = candidateSequence(c, prefix);
+      return seq === undefined ? [] : [[c, seq] as const];
+    })
+    .sort((a, b) => (before(a[1], a[0], b[1], b[0]) ? -1 : 1))
     .map(([c]) => c);
 }
 
@@ -61,7 +62,7 @@ export function locateCandidate(children: readonly string[], prefix: string, own
   return found ? { found, first, predecessor } : { found };
 }
 
-/** (seq, name) order: sortCandidates' comparison. */
+/** (seq, name) order: the election order. */
 const before = (a: number, an: string, b: number, bn: string) => a < b || (a === b && an < bn);
 
 /** The sequence of `prefix` + 10 digits (or - and 10 digits), or undefined for any other name. */

@@ -66,21 +66,19 @@ public final class CuratorPeer {
       System.exit(2);
     }
     Map<String, String> f = PeerUtil.flags(args, 1);
-    String cs = PeerUtil.required(f, "zookeeper");
-    int n = PeerUtil.intFlag(f, "candidates", 10);
-    int rounds = PeerUtil.intFlag(f, "rounds", 200);
-    int warmup = PeerUtil.intFlag(f, "warmup", 20);
-    int timeout = PeerUtil.intFlag(f, "session-timeout", 30000);
-    int pause = PeerUtil.intFlag(f, "pause", 5);
+    PeerUtil.Latency p = PeerUtil.Latency.of(f);
+    String cs = p.zookeeper();
+    int timeout = p.sessionTimeout();
+    int warmup = p.warmup();
     String parent = "/zk-elect-bench/curator-failover-" + ProcessHandle.current().pid() + "-" + System.currentTimeMillis();
     ArrayDeque<Candidate> queue = new ArrayDeque<>();
     List<Double> samples = new ArrayList<>();
     int ids = 0;
     try {
-      for (int i = 0; i < n; i++) queue.add(new Candidate(cs, parent, timeout, ids++));
+      for (int i = 0; i < p.candidates(); i++) queue.add(new Candidate(cs, parent, timeout, ids++));
       if (!queue.peekFirst().latch.await(15, TimeUnit.SECONDS)) throw new IllegalStateException("no first leader");
       Thread.sleep(200); // every candidate's predecessor watch in place
-      int total = warmup + rounds;
+      int total = warmup + p.rounds();
       for (int r = 0; r < total; r++) {
         Candidate leader = queue.pollFirst();
         Candidate successor = queue.peekFirst();
@@ -96,8 +94,8 @@ public final class CuratorPeer {
         queue.addLast(new Candidate(cs, parent, timeout, ids++));
         long leaders = queue.stream().filter(c -> c.latch.hasLeadership()).count();
         if (leaders != 1) throw new IllegalStateException("round " + r + ": " + leaders + " leaders");
-        if ((r + 1) % 50 == 0) PeerUtil.log("failover curator N=" + n + ": " + (r + 1) + "/" + total + " rounds");
-        PeerUtil.sleep(pause);
+        if ((r + 1) % 50 == 0) PeerUtil.log("failover curator N=" + p.candidates() + ": " + (r + 1) + "/" + total + " rounds");
+        PeerUtil.sleep(p.pause());
       }
     } finally {
       for (Candidate c : queue) {

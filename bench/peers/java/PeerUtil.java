@@ -30,6 +30,19 @@ final class PeerUtil {
     return v == null ? dflt : Integer.parseInt(v.replace("_", ""));
   }
 
+  /** The flags of the latency scenarios, with the defaults of `zk-elect bench`. */
+  record Latency(String zookeeper, int candidates, int rounds, int warmup, int sessionTimeout, int pause) {
+    static Latency of(Map<String, String> f) {
+      return new Latency(
+          required(f, "zookeeper"),
+          intFlag(f, "candidates", 10),
+          intFlag(f, "rounds", 200),
+          intFlag(f, "warmup", 20),
+          intFlag(f, "session-timeout", 30000),
+          intFlag(f, "pause", 5));
+    }
+  }
+
   static String required(Map<String, String> f, String key) {
     String v = f.get(key);
     if (v == null) throw new IllegalArgumentException("--" + key + " is required");

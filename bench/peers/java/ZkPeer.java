@@ -161,20 +161,18 @@ public final class ZkPeer {
   }
 
   static void failover(Map<String, String> f) throws Exception {
-    String cs = PeerUtil.required(f, "zookeeper");
-    int n = PeerUtil.intFlag(f, "candidates", 10);
-    int rounds = PeerUtil.intFlag(f, "rounds", 200);
-    int warmup = PeerUtil.intFlag(f, "warmup", 20);
-    int timeout = PeerUtil.intFlag(f, "session-timeout", 30000);
-    int pause = PeerUtil.intFlag(f, "pause", 5);
+    PeerUtil.Latency p = PeerUtil.Latency.of(f);
+    String cs = p.zookeeper();
+    int timeout = p.sessionTimeout();
+    int warmup = p.warmup();
     String parent = f.getOrDefault("parent", "/zk-elect-bench/java-failover-" + ProcessHandle.current().pid() + "-" + System.currentTimeMillis());
     ZooKeeper admin = connect(cs, 30000);
     ensurePath(admin, parent);
     ArrayDeque<Candidate> queue = new ArrayDeque<>();
     List<Double> samples = new ArrayList<>();
     try {
-      for (int i = 0; i < n; i++) queue.add(Candidate.join(cs, parent, timeout));
-      int total = warmup + rounds;
+      for (int i = 0; i < p.candidates(); i++) queue.add(Candidate.join(cs, parent, timeout));
+      int total = warmup + p.rounds();
       for (int r = 0; r < total; r++) {
         Candidate leader = queue.pollFirst();
         Candidate successor = queue.peekFirst();
@@ -190,8 +188,8 @@ public final class ZkPeer {
         queue.addLast(Candidate.join(cs, parent, timeout));
         long leaders = queue.stream().filter(c -> c.leader).count();
         if (leaders != 1) throw new IllegalStateException("round " + r + ": " + leaders + " leaders");
-        if ((r + 1) % 50 == 0) PeerUtil.log("failover java N=" + n + ": " + (r + 1) + "/" + total + " rounds");
-        PeerUtil.sleep(pause);
+        if ((r + 1) % 50 == 0) PeerUtil.log("failover java N=" + p.candidates() + ": " + (r + 1) + "/" + total + " rounds");
+        PeerUtil.sleep(p.pause());
       }
     } finally {
       for (Candidate c : queue) c.close();
@@ -204,17 +202,16 @@ public final class ZkPeer {
   // ---- floor ------------------------------------------------------------------------------------
 
   static void floor(Map<String, String> f) throws Exception {
-    String cs = PeerUtil.required(f, "zookeeper");
-    int rounds = PeerUtil.intFlag(f, "rounds", 200);
-    int warmup = PeerUtil.intFlag(f, "warmup", 20);
-    int timeout = PeerUtil.intFlag(f, "session-timeout", 30000);
-    int pause = PeerUtil.intFlag(f, "pause", 5);
+    PeerUtil.Latency p = PeerUtil.Latency.of(f);
+    String cs = p.zookeeper();
+    int timeout = p.sessionTimeout();
+    int warmup = p.warmup();
     String parent = "/zk-elect-bench/java-floor-" + ProcessHandle.current().pid() + "-" + System.currentTimeMillis();
     ZooKeeper watcher = connect(cs, 30000);
     ensurePath(watcher, parent);
     List<Double> samples = new ArrayList<>();
     try {
-      for (int r = 0; r < warmup + rounds; r++) {
+      for (int r = 0; r < warmup + p.rounds(); r++) {
         ZooKeeper owner = connect(cs, timeout);
         String path = parent + "/e" + r;
         owner.create(path, DATA, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
@@ -226,7 +223,7 @@ public final class ZkPeer {
         owner.close();
         long t1 = deleted.get(15, TimeUnit.SECONDS);
         if (r >= warmup) samples.add((t1 - t0) / 1e6);
-        PeerUtil.sleep(pause);
+        PeerUtil.sleep(p.pause());
       }
     } finally {
       removeTree(watcher, parent);

@@ -8,7 +8,7 @@
  */
 import type { BenchOptions } from '../../../bench/lib/options.js';
 import type { PeerName, ScenarioName } from '../../../bench/lib/types.js';
-import { CliError, EXIT, UsageError, intOption, parseCommandArgs, printHelp, reportError, resolveConnectString } from '../common.js';
+import { CliError, EXIT, UsageError, intOption, resolveConnectString, runCommand } from '../common.js';
 
 const SCENARIO_NAMES = ['failover', 'floor', 'herd', 'scale', 'crash', 'ops', 'all'] as const;
 const PEER_NAMES: readonly PeerName[] = ['curator', 'java', 'kazoo', 'nzc'];
@@ -201,12 +201,8 @@ function toOptions(target: string, scenarios: ScenarioName[], v: Record<string, 
  * Runs `zk-elect bench` with its flags. Blocks for the whole benchmark (seconds for one small
  * scenario, about 10 minutes for \`all\`). Resolves with the exit code; never throws.
  */
-export async function run(argv: string[]): Promise<number> {
-  const json = argv.includes('--json');
-  let connectString: string | undefined;
-  try {
-    const { values, positionals } = parseCommandArgs(argv, OPTIONS, USAGE, true);
-    if (values.help) return printHelp(USAGE);
+export function run(argv: string[]): Promise<number> {
+  return runCommand(argv, OPTIONS, USAGE, async ({ values, positionals }, ctx) => {
     const [target, ...extra] = positionals;
     if (target === undefined) throw new UsageError(`which scenario? one of ${SCENARIO_NAMES.join(', ')}`, USAGE);
     const names = target.split(',').map((n) => n.trim());
@@ -215,9 +211,7 @@ export async function run(argv: string[]): Promise<number> {
     const scenarios = names.includes('all') ? SCENARIO_NAMES.filter((n) => n !== 'all') : names;
     const modules = await loadBench();
     const opts = toOptions(target, scenarios as ScenarioName[], values, modules);
-    connectString = opts.zookeeper;
-    return await modules.runBench(opts);
-  } catch (err) {
-    return reportError(err, { connectString, json, usage: USAGE });
-  }
+    ctx.connectString = opts.zookeeper;
+    return modules.runBench(opts);
+  }, true);
 }

@@ -5,7 +5,7 @@
  */
 import { startDashboard } from '../../dashboard/app.js';
 import { entryPrinter, openInBrowser, printBanner, runUntilSignal } from '../../dashboard/terminal.js';
-import { CliError, EXIT, intOption, parseCommandArgs, pathOption, printHelp, reportError, resolveConnectString } from '../common.js';
+import { CliError, EXIT, intOption, pathOption, resolveConnectString, runCommand } from '../common.js';
 
 const USAGE = `Usage: zk-elect dashboard [flags]
 
@@ -41,12 +41,10 @@ const SLOW_CONNECT_MS = 5000;
  * bad flags and 4 when the port cannot be opened. An unreachable ensemble is not an error: the
  * page shows the servers down and the dashboard keeps trying. Never throws.
  */
-export async function run(argv: string[]): Promise<number> {
-  let connectString: string | undefined;
-  try {
-    const { values } = parseCommandArgs(argv, OPTIONS, USAGE);
-    if (values.help) return printHelp(USAGE);
-    connectString = resolveConnectString(values.zookeeper);
+export function run(argv: string[]): Promise<number> {
+  return runCommand(argv, OPTIONS, USAGE, async ({ values }, ctx) => {
+    const connectString = resolveConnectString(values.zookeeper);
+    ctx.connectString = connectString;
     const port = intOption(values.port, 'port', 8080, 0, 65535);
     const app = await startDashboard({
       zookeeper: connectString,
@@ -63,7 +61,5 @@ export async function run(argv: string[]): Promise<number> {
     app.model.whenConnected(SLOW_CONNECT_MS).catch(() => process.stdout.write(`zk-elect dashboard: ZooKeeper at ${connectString} does not answer yet; the page shows the servers down and the dashboard keeps trying\n`));
     await runUntilSignal(app, print);
     return EXIT.OK;
-  } catch (err) {
-    return reportError(err, { connectString });
-  }
+  });
 }

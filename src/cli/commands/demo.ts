@@ -8,7 +8,7 @@ import { MAX_NODES } from '../../dashboard/actions.js';
 import { FleetError } from '../../dashboard/fleet.js';
 import { entryPrinter, openInBrowser, printBanner, runUntilSignal } from '../../dashboard/terminal.js';
 import { JavaNotFoundError, ZooKeeperNotFoundError } from '../../testing/index.js';
-import { CliError, EXIT, UsageError, intOption, parseCommandArgs, printHelp, reportError, resolveConnectString } from '../common.js';
+import { CliError, EXIT, UsageError, intOption, resolveConnectString, runCommand } from '../common.js';
 
 const USAGE = `Usage: zk-elect demo [flags]
 
@@ -75,13 +75,10 @@ function friendly(err: unknown): unknown {
  * Runs `zk-elect demo`. Blocks until Ctrl-C / SIGTERM, then tears everything down and resolves
  * 0; resolves 2 for bad flags, 4 without ZooKeeper/Java or a usable port, 1 otherwise. Never throws.
  */
-export async function run(argv: string[]): Promise<number> {
-  let connectString: string | undefined;
-  try {
-    const { values } = parseCommandArgs(argv, OPTIONS, USAGE);
-    if (values.help) return printHelp(USAGE);
+export function run(argv: string[]): Promise<number> {
+  return runCommand(argv, OPTIONS, USAGE, async ({ values }, ctx) => {
     const opts = demoOptions(values);
-    connectString = opts.zookeeper;
+    ctx.connectString = opts.zookeeper;
     const demo = await startDemo(opts).catch((err) => Promise.reject(friendly(err)));
     const print = entryPrinter();
     demo.model.timeline.entries().forEach(print);
@@ -95,7 +92,5 @@ export async function run(argv: string[]): Promise<number> {
     await runUntilSignal(demo, print, 'the nodes, the dashboard and ZooKeeper');
     process.stdout.write('zk-elect demo: stopped; nothing left behind.\n');
     return EXIT.OK;
-  } catch (err) {
-    return reportError(err, { connectString });
-  }
+  });
 }

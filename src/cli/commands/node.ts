@@ -11,7 +11,7 @@ import { ClusterNode } from '../../recipes/cluster-node.js';
 import type { ElectionStatus } from '../../recipes/election.js';
 import { DEFAULT_REGISTRY } from '../../recipes/registry.js';
 import { join } from '../../recipes/sequence.js';
-import { COMMON_HELP, COMMON_OPTIONS, CliError, EXIT, Reporter, intOption, pathOption, onShutdownSignal, parseCommandArgs, printHelp, reportError, resolveConnectString } from '../common.js';
+import { COMMON_HELP, COMMON_OPTIONS, CliError, EXIT, Reporter, intOption, pathOption, onShutdownSignal, resolveConnectString, runCommand } from '../common.js';
 import { NodeMetrics } from '../metrics.js';
 import { ListenError, startNodeHttp, type NodeHttpServer } from '../node-http.js';
 
@@ -96,18 +96,12 @@ function parseOptions(values: Record<string, string | boolean | undefined>): Nod
  * Runs `zk-elect node` with its flags. Blocks until Ctrl-C / SIGTERM (then resolves 0 after
  * the graceful shutdown) or a startup failure (2, 3, 4 or 1). Never throws.
  */
-export async function run(argv: string[]): Promise<number> {
-  let json = argv.includes('--json');
-  let connectString: string | undefined;
-  try {
-    const { values } = parseCommandArgs(argv, OPTIONS, USAGE);
-    if (values.help) return printHelp(USAGE);
+export function run(argv: string[]): Promise<number> {
+  return runCommand(argv, OPTIONS, USAGE, ({ values }, ctx) => {
     const options = parseOptions(values);
-    ({ json, connectString } = options);
-    return await new NodeProgram(options).run();
-  } catch (err) {
-    return reportError(err, { connectString, json, usage: USAGE });
-  }
+    ctx.connectString = options.connectString;
+    return new NodeProgram(options).run();
+  });
 }
 
 /** One running node: HTTP endpoint, cluster node, output, metrics, shutdown. */

@@ -5,7 +5,7 @@
  */
 import { ZooKeeper } from '../../client/zookeeper.js';
 import { CHAIN_HELP, CHAIN_OPTIONS, chainFlags, formatChain, readChain } from '../chain.js';
-import { COMMON_HELP, COMMON_OPTIONS, EXIT, jsonLinePrinter, parseCommandArgs, printHelp, reportError } from '../common.js';
+import { COMMON_HELP, COMMON_OPTIONS, EXIT, jsonLinePrinter, runCommand } from '../common.js';
 
 const USAGE = `Usage: zk-elect status [flags]
 
@@ -27,26 +27,18 @@ const OPTIONS = { ...COMMON_OPTIONS, ...CHAIN_OPTIONS } as const;
  * Runs `zk-elect status`. Blocks for one connection and a few reads; resolves with the exit
  * code. Never throws.
  */
-export async function run(argv: string[]): Promise<number> {
-  let json = argv.includes('--json');
-  let connectString: string | undefined;
-  try {
-    const { values } = parseCommandArgs(argv, OPTIONS, USAGE);
-    if (values.help) return printHelp(USAGE);
-    json = values.json === true;
-    const flags = chainFlags(values);
-    const { electionPath, registryPath, connectTimeout } = flags;
-    connectString = flags.connectString;
+export function run(argv: string[]): Promise<number> {
+  return runCommand(argv, OPTIONS, USAGE, async ({ values }, ctx) => {
+    const { connectString, electionPath, registryPath, connectTimeout } = chainFlags(values);
+    ctx.connectString = connectString;
     const zk = await ZooKeeper.connect(connectString, { connectTimeout });
     try {
       const view = await readChain(zk, electionPath, registryPath);
-      if (json) jsonLinePrinter()('status', { ...view });
+      if (ctx.json) jsonLinePrinter()('status', { ...view });
       else process.stdout.write(formatChain(view));
     } finally {
       await zk.close();
     }
     return EXIT.OK;
-  } catch (err) {
-    return reportError(err, { connectString, json, usage: USAGE });
-  }
+  });
 }

@@ -6,7 +6,7 @@
 import { KeeperState } from '../../protocol/constants.js';
 import { ManagedSession } from '../../recipes/managed-session.js';
 import { CHAIN_HELP, CHAIN_OPTIONS, ChainWatcher, chainFlags, formatChain, type ChainView } from '../chain.js';
-import { COMMON_HELP, COMMON_OPTIONS, EXIT, Reporter, clockTime, onShutdownSignal, parseCommandArgs, printHelp, reportError } from '../common.js';
+import { COMMON_HELP, COMMON_OPTIONS, EXIT, Reporter, clockTime, onShutdownSignal, runCommand } from '../common.js';
 
 const USAGE = `Usage: zk-elect watch [flags]
 
@@ -30,19 +30,12 @@ const OPTIONS = { ...COMMON_OPTIONS, ...CHAIN_OPTIONS } as const;
  * Runs `zk-elect watch`. Blocks until Ctrl-C / SIGTERM, then resolves 0; resolves earlier
  * with an exit code when it cannot start. Never throws.
  */
-export async function run(argv: string[]): Promise<number> {
-  let json = argv.includes('--json');
-  let connectString: string | undefined;
-  try {
-    const { values } = parseCommandArgs(argv, OPTIONS, USAGE);
-    if (values.help) return printHelp(USAGE);
-    json = values.json === true;
+export function run(argv: string[]): Promise<number> {
+  return runCommand(argv, OPTIONS, USAGE, ({ values }, ctx) => {
     const flags = chainFlags(values);
-    connectString = flags.connectString;
-    return await watch(flags.connectString, flags.electionPath, flags.registryPath, flags.connectTimeout, json);
-  } catch (err) {
-    return reportError(err, { connectString, json, usage: USAGE });
-  }
+    ctx.connectString = flags.connectString;
+    return watch(flags.connectString, flags.electionPath, flags.registryPath, flags.connectTimeout, ctx.json === true);
+  });
 }
 
 async function watch(connectString: string, electionPath: string, registryPath: string, connectTimeout: number, json: boolean): Promise<number> {
