@@ -125,15 +125,20 @@ describe('no herd effect', () => {
     try {
       await until(() => es.every((e) => e.status.role === 'leader' || e.status.role === 'follower'), 20000, 'all settled');
       // The server's own view: wchp lists, per path, the sessions watching it.
-      const wchp = await server.fourLetter('wchp');
-      const watchers = new Map<string, number>();
-      let current = '';
-      for (const line of wchp.split('\n')) {
-        if (line.startsWith('/')) watchers.set((current = line.trim()), 0);
-        else if (line.trim().startsWith('0x')) watchers.set(current, (watchers.get(current) ?? 0) + 1);
-      }
+      const readWatchers = async () => {
+        const watchers = new Map<string, number>();
+        let current = '';
+        for (const line of (await server.fourLetter('wchp')).split('\n')) {
+          if (line.startsWith('/')) watchers.set((current = line.trim()), 0);
+          else if (line.trim().startsWith('0x')) watchers.set(current, (watchers.get(current) ?? 0) + 1);
+        }
+        return watchers;
+      };
       const bySeq = [...es].sort((a, b) => seq(a) - seq(b));
       const leaderPath = `${parent}/${bySeq[0].status.node}`;
+      // A candidate reports its role as its watch request goes out: let the last watches land.
+      let watchers = await readWatchers();
+      await until(async () => (watchers = await readWatchers()).get(leaderPath) === 2 && [...watchers.keys()].filter((p) => p.startsWith(parent + '/')).length >= 199, 5000, 'watches in place').catch(() => undefined);
       const candidatePaths = [...watchers.keys()].filter((p) => p.startsWith(parent + '/'));
       assert.equal(candidatePaths.length, 199, 'every node but the last candidate is watched');
       assert.equal(watchers.get(parent), undefined, 'nobody watches the parent: a join wakes no one');
