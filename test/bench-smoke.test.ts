@@ -97,8 +97,9 @@ describe('zk-elect bench (smoke, zk-elect only)', { timeout: 120_000 }, () => {
     const [z, naive] = r.results as HerdResult[];
     assert.equal(z?.impl, 'zk-elect');
     assert.deepEqual(z.notifications, { min: 1, mean: 1, max: 1 });
-    assert.ok(z.requests.max <= 3 && z.requests.min >= 1, JSON.stringify(z.requests));
-    assert.ok(z.packetsRaw.min >= 3, `the server saw the close and the re-list: ${JSON.stringify(z.packetsRaw)}`);
+    // A re-list, or none when the successor had listed nothing but the leader ahead of it.
+    assert.ok(z.requests.max <= 1 && z.requests.min >= 0, JSON.stringify(z.requests));
+    assert.ok(z.packetsRaw.min >= 2, `the server saw mntr and the close: ${JSON.stringify(z.packetsRaw)}`);
     // The server's count, less the close, mntr and pings, matches the candidates' own count.
     assert.ok(Math.abs(z.packetsAttributable.mean - z.requests.mean) <= 0.6, `server ${JSON.stringify(z.packetsAttributable)} vs client ${JSON.stringify(z.requests)}`);
     assertLatency(z.electedMs, 2, 2000);

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
-import { CreateMode, EventType, LeaderElection, ManagedSession, NotLeaderError, sequenceOf, ZooKeeper } from '../src/index.js';
+import { CreateMode, EventType, KeeperState, LeaderElection, ManagedSession, NotLeaderError, sequenceOf, ZooKeeper } from '../src/index.js';
 import { TcpProxy, TestingServer, parseMntr } from '../src/testing/index.js';
 import { sleep, until as waitUntil } from './support/wait.js';
 
@@ -34,6 +34,20 @@ async function startMany(count: number, parent: string, cs = server.connectStrin
     out.push(...(await Promise.all(batch)));
   }
   return out;
+}
+
+/** Waits until the server holds `count` watches on the children of `parent` (wchp). */
+async function watchesLanded(parent: string, count: number): Promise<void> {
+  const watched = async () => {
+    let total = 0;
+    let inParent = false;
+    for (const line of (await server.fourLetter('wchp')).split('\n')) {
+      if (line.startsWith('/')) inParent = line.trim().startsWith(parent + '/');
+      else if (inParent && line.trim().startsWith('0x')) total++;
+    }
+    return total;
+  };
+  await until(async () => (await watched()) === count, 5000, `${count} watches under ${parent}`);
 }
 
 const seq = (e: LeaderElection) => sequenceOf(e.status.node!)!;
@@ -119,7 +133,7 @@ describe('election basics', () => {
 });
 
 describe('no herd effect', () => {
-  test('200 candidates: one watcher per follower node, the leader watches only its own node; one failure wakes one candidate', async () => {
+  test('200 candidates: each watches its predecessor and its own node, nobody the parent; one failure wakes one candidate, which leads without a request', async () => {
     const parent = parentPath();
     const es = await startMany(200, parent);
     try {
@@ -135,15 +149,17 @@ describe('no herd effect', () => {
         return watchers;
       };
       const bySeq = [...es].sort((a, b) => seq(a) - seq(b));
-      const leaderPath = `${parent}/${bySeq[0].status.node}`;
-      // A candidate reports its role as its watch request goes out: let the last watches land.
+      const lastPath = `${parent}/${bySeq[199].status.node}`;
+      // Every candidate watches its own node (an operator's delete), every follower also its
+      // predecessor: two watchers per node, one on the last.
+      const inPlace = (w: Map<string, number>) => [...w.keys()].filter((p) => p.startsWith(parent + '/')).length === 200 && [...w.entries()].every(([p, n]) => !p.startsWith(parent + '/') || n === (p === lastPath ? 1 : 2));
+      // A candidate reports its role as its watch requests go out: let the last watches land.
       let watchers = await readWatchers();
-      await until(async () => (watchers = await readWatchers()).get(leaderPath) === 2 && [...watchers.keys()].filter((p) => p.startsWith(parent + '/')).length >= 199, 5000, 'watches in place').catch(() => undefined);
+      await until(async () => inPlace((watchers = await readWatchers())), 5000, 'watches in place').catch(() => undefined);
       const candidatePaths = [...watchers.keys()].filter((p) => p.startsWith(parent + '/'));
-      assert.equal(candidatePaths.length, 199, 'every node but the last candidate is watched');
+      assert.equal(candidatePaths.length, 200, 'every candidate node is watched');
       assert.equal(watchers.get(parent), undefined, 'nobody watches the parent: a join wakes no one');
-      // The leader's node: its successor and the leader itself (which notices an operator's delete).
-      for (const p of candidatePaths) assert.equal(watchers.get(p), p === leaderPath ? 2 : 1, `${p} has ${watchers.get(p)} watchers`);
+      for (const p of candidatePaths) assert.equal(watchers.get(p), p === lastPath ? 1 : 2, `${p} has ${watchers.get(p)} watchers`);
 
       const before = es.map((e) => ({ ...e.stats }));
       await bySeq[0].close();
@@ -153,7 +169,8 @@ describe('no herd effect', () => {
       const notified = stayed.filter((e) => e.stats.notifications > before[es.indexOf(e)].notifications);
       assert.deepEqual(notified, [bySeq[1]], 'exactly one remaining candidate was notified');
       const requests = es.reduce((sum, e, i) => sum + e.stats.requests - before[i].requests, 0);
-      assert.ok(requests <= 3, `${requests} requests for one failover`);
+      // The successor was second in its listing: the predecessor's deletion is all it needs.
+      assert.equal(requests, 0, `${requests} requests for one failover`);
     } finally {
       await Promise.all(es.map((e) => e.close()));
     }
@@ -284,6 +301,53 @@ describe('faults', () => {
       assert.ok(seq(l) > Math.max(...late.map(seq)), 'the old leader re-joined at the back');
     } finally {
       await Promise.all(es.map((e) => e.close()));
+    }
+  });
+
+  test('a follower whose node and predecessor go in one transaction never leads on the lost node', async () => {
+    const parent = parentPath();
+    const es = await startMany(3, parent);
+    try {
+      const [l, x, y] = [...es].sort((a, b) => seq(a) - seq(b));
+      await watchesLanded(parent, 5); // own nodes (3) and predecessors (2)
+      const elected: string[] = [];
+      for (const e of es) e.on('elected', (info) => elected.push(info.node));
+      const xOld = x.status.node!;
+      // x learns of its own deletion first, then of its predecessor's: the second must not
+      // make it leader, though the predecessor was the only candidate ahead of it.
+      await admin.multi([
+        { op: 'delete', path: `${parent}/${xOld}` },
+        { op: 'delete', path: `${parent}/${l.status.node}` },
+      ]);
+      await until(() => y.isLeader, 10000, 'y, now the smallest, leads');
+      await until(() => x.status.role === 'follower' && l.status.role === 'follower', 10000, 'x and l re-joined');
+      assert.deepEqual(elected, [y.status.node]);
+      assert.ok(seq(x) > seq(y) && x.status.node !== xOld, 'x re-joined at the back');
+      assert.equal(leaders(es).length, 1);
+    } finally {
+      await Promise.all(es.map((e) => e.close()));
+    }
+  });
+
+  test('a follower whose predecessor left while it was disconnected re-lists and leads after the reconnect', async () => {
+    const parent = parentPath();
+    const proxy = await TcpProxy.start({ host: '127.0.0.1', port: server.port });
+    const [l] = await startMany(1, parent);
+    const [x] = await startMany(1, parent, proxy.connectString);
+    try {
+      await watchesLanded(parent, 3);
+      const before = x.stats.requests;
+      proxy.refuse();
+      await until(() => x.session.client.state !== KeeperState.SyncConnected, 5000, 'x disconnected');
+      await l.close();
+      await proxy.heal();
+      await until(() => x.isLeader, 10000, 'x leads after the reconnect');
+      assert.ok(x.stats.requests > before, 'x re-listed (restored watches fire in no order after a reconnect)');
+      assert.equal(x.status.watching, undefined);
+    } finally {
+      await x.close();
+      await l.close();
+      await proxy.close();
     }
   });
 

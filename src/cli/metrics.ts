@@ -40,7 +40,7 @@ export class NodeMetrics {
     this.requests = new Histogram({
       name: 'zk_elect_zookeeper_request_seconds',
       help:
-        "Round-trip time of the ZooKeeper requests the CLI makes itself: op=\"exists\" is a probe of exists('/') every 5 s, op=\"getData\" the watch it sets on the predecessor. " +
+        "Round-trip time of the ZooKeeper requests the CLI makes itself: op=\"exists\", a probe of exists('/') every 5 s. " +
         "The election and registry recipes' own requests are not measured.",
       labelNames: ['op'],
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],

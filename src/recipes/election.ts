@@ -3,7 +3,10 @@
  * `c_<seq>` node under the election parent; the smallest sequence leads; every other candidate
  * watches only its immediate predecessor and, when that goes, re-lists the children — leading
  * if it is now the smallest, or else watching its new predecessor. One leader failure wakes one
- * candidate, whatever the number of candidates.
+ * candidate, whatever the number of candidates. A candidate whose listing showed only the
+ * leader ahead of it leads on that leader's deletion without re-listing (one round trip less,
+ * and every failover of an active/standby pair is one); every candidate watches its own node,
+ * which makes that safe and tells it at once when an operator deletes the node.
  *
  * Made safe against the known failures: no orphan node after a lost create reply; leadership
  * claimed only on a node created by the live session; every async continuation tagged with a
@@ -48,6 +51,12 @@ export interface LeaderElectionEvents {
   elected: [info: { node: string; epoch: bigint }];
   /** This candidate follows `leader` and watches `watching` (its predecessor). */
   following: [info: { node: string; leader: string; watching: string }];
+  /**
+   * The predecessor this follower watched is gone. The follower leads at once if nothing else
+   * was ahead of it, or else lists the candidates again; fires before the resulting `elected`
+   * or `following`, so it timestamps the start of a failover.
+   */
+  predecessorGone: [info: { node: string; predecessor: string }];
   /** The leader lost its connection: leadership is in doubt; pause leader-only work now. */
   suspended: [reason?: string];
   /** The suspended leader reconnected with its session and node intact: leadership holds. */
@@ -76,9 +85,12 @@ export interface LeaderElectionOptions {
 
 /** Counters of what a candidate did, for metrics and for proving the absence of a herd. */
 export interface ElectionStats {
-  /** Watch notifications received: a follower's on its predecessor, a leader's on its own node. */
+  /** Watch notifications received: on the predecessor (a follower's) and on the own node. */
   notifications: number;
-  /** Election rounds run (a follower's lists the children once; a leader's reads its own node). */
+  /**
+   * Election rounds run (each lists the children once; a new leader's next one arms the watch
+   * on its node). A successor that leads without re-listing runs none.
+   */
   rounds: number;
   /** ZooKeeper requests sent by the rounds (creates, lists, watches). */
   requests: number;
@@ -107,6 +119,10 @@ export class LeaderElection extends EventEmitter<LeaderElectionEvents> {
   private own: OwnNode | undefined;
   private current: ElectionStatus = { role: 'latent' };
   private gen = 0;
+  /** Our node whose watch is armed (a getData watch: it fires on deletion or a data change). */
+  private ownWatched: OwnNode | undefined;
+  /** Connections lost so far: a claim without re-listing needs its listing's connection. */
+  private disconnects = 0;
   /** Failed rounds in a row: the retry backoff. */
   private failures = 0;
   /** Election rounds, one at a time; a request during a round runs one more after it. */
@@ -229,6 +245,7 @@ export class LeaderElection extends EventEmitter<LeaderElectionEvents> {
     const own = this.own;
     if (this.current.role === 'leader' || this.current.role === 'suspended') return this.holdLeadership(own, gen);
     this.stats.requests++;
+    const listedOn = this.disconnects;
     const at = locateCandidate(await zk.getChildren(this.parent), PREFIX, own.name);
     if (gen !== this.gen) return;
     if (!at.found) return this.ownNodeDeleted();
@@ -236,45 +253,115 @@ export class LeaderElection extends EventEmitter<LeaderElectionEvents> {
     // so the smallest-node rule is all that leadership needs.
     const pred = at.predecessor;
     if (pred === undefined) {
-      this.schedule(); // the next round arms the leader's watch on its own node
+      if (this.ownWatched !== own) this.schedule(); // the next round arms the watch on our node
       return this.lead(own);
     }
-    this.follow(own, at.first as string, pred);
+    const leader = at.first as string;
+    this.follow(own, leader, pred);
+    const [predExists, ownExists] = await Promise.all([
+      this.watchPredecessor(own, pred, gen, pred === leader ? listedOn : undefined),
+      this.ownWatched === own ? true : this.watchOwnNode(own, gen),
+    ]);
+    if (gen !== this.gen) return;
+    if (!ownExists) return this.ownNodeDeleted();
+    // Gone between the listing and the watch: list again (never assume we lead now).
+    if (!predExists) this.schedule();
+  }
+
+  /**
+   * Watches the predecessor (getData: unlike exists, it leaves no watch behind on a missing
+   * node). Resolves false when it is already gone.
+   * @param listedOn set when the predecessor is the only candidate ahead of ours: the
+   *   disconnect count of the listing that showed it, for {@link LeaderElection.claimOnDeletion}.
+   */
+  private async watchPredecessor(own: OwnNode, pred: string, gen: number, listedOn: number | undefined): Promise<boolean> {
     this.stats.requests++;
     try {
-      await zk.getData(join(this.parent, pred), (ev) => {
+      await this.session.client.getData(join(this.parent, pred), (ev) => {
         if (ev.type === EventType.None) return;
         this.stats.notifications++;
-        if (gen === this.gen) this.schedule();
+        if (gen !== this.gen) return;
+        if (ev.type === EventType.NodeDeleted) {
+          this.emit('predecessorGone', { node: own.name, predecessor: pred });
+          if (listedOn !== undefined && this.claimOnDeletion(own, pred, listedOn)) return;
+        }
+        this.schedule();
       });
+      return true;
     } catch (err) {
-      // Gone between the listing and the watch: list again (never assume we lead now).
-      if (code(err) === ErrorCode.NONODE) this.schedule();
-      else throw err;
+      if (code(err) === ErrorCode.NONODE) return false;
+      throw err;
     }
   }
 
   /**
+   * Leads at once, without re-listing, when the predecessor that just went was the only
+   * candidate ahead of ours. This is still the smallest-node rule, not "predecessor gone means
+   * leader" (Netflix/curator#115 took leadership when a *middle* predecessor left): the listing
+   * showed no other candidate ahead, and a sequence number, taken from the parent's
+   * ever-growing child counter, can never again be smaller than ours. Our node is still there:
+   * its own watch is armed, and ZooKeeper delivers a session's notifications in the order of
+   * the changes, so a deletion of our node before this one has already reached
+   * {@link LeaderElection.ownNodeDeleted} and made this notification stale. The claim needs the
+   * listing's connection (after a reconnect, restored watches fire in no particular order) and
+   * no round under way (its listing could be older than this notification). Otherwise the
+   * caller re-lists as usual. Saves one round trip on every failover.
+   */
+  private claimOnDeletion(own: OwnNode, pred: string, listedOn: number): boolean {
+    const zk = this.session.client;
+    const ok =
+      this.ownWatched === own &&
+      this.disconnects === listedOn &&
+      !this.rounds.busy &&
+      this.current.role === 'follower' &&
+      this.current.watching === pred &&
+      zk.state === KeeperState.SyncConnected &&
+      zk.sessionId === own.sessionId;
+    if (ok) this.lead(own);
+    return ok;
+  }
+
+  /**
+   * Arms a getData watch on our own node: it tells a follower or leader at once when an
+   * operator deletes the node (or the whole parent). Resolves false when the node is gone.
+   */
+  private async watchOwnNode(own: OwnNode, gen: number): Promise<boolean> {
+    this.stats.requests++;
+    try {
+      await this.session.client.getData(own.path, (ev) => {
+        if (ev.type === EventType.None) return;
+        this.stats.notifications++;
+        if (this.ownWatched === own) this.ownWatched = undefined;
+        if (gen !== this.gen) return;
+        if (ev.type === EventType.NodeDeleted) this.ownNodeDeleted();
+        else this.schedule(); // a data change: re-arm
+      });
+    } catch (err) {
+      if (code(err) === ErrorCode.NONODE) return false;
+      throw err;
+    }
+    if (gen === this.gen) this.ownWatched = own;
+    return true;
+  }
+
+  /**
    * A leader's round. Sequence numbers only grow, so a leader stays the smallest for as long as
-   * its node lives: one getData with a watch on that node re-verifies it (after a reconnect)
-   * and notices an operator deleting it or the whole parent. Watching the node, not the
-   * parent's children, keeps a leader from waking and re-listing on every join.
+   * its node lives: the watch on that node (armed once, kept across reconnects) notices an
+   * operator deleting it or the whole parent. Watching the node, not the parent's children,
+   * keeps a leader from waking and re-listing on every join. After a reconnect a suspended
+   * leader reads its node once more before it resumes.
    */
   private async holdLeadership(own: OwnNode, gen: number): Promise<void> {
     const zk = this.session.client;
-    this.stats.requests++;
-    try {
-      await zk.getData(join(this.parent, own.name), (ev) => {
-        if (ev.type === EventType.None) return;
-        this.stats.notifications++;
-        if (gen === this.gen) this.schedule();
-      });
-    } catch (err) {
-      // getData, unlike exists, leaves no watch behind on a missing node.
-      if (code(err) === ErrorCode.NONODE) return gen === this.gen ? this.ownNodeDeleted() : undefined;
-      throw err;
+    let exists = true;
+    if (this.ownWatched !== own) exists = await this.watchOwnNode(own, gen);
+    else if (this.current.role === 'suspended') {
+      this.stats.requests++;
+      exists = (await zk.exists(own.path)) !== null;
     }
-    if (gen === this.gen) this.lead(own);
+    if (gen !== this.gen) return;
+    if (!exists) return this.ownNodeDeleted();
+    this.lead(own);
   }
 
   /** Our node is gone while our session lives: an operator deleted it. Volunteer again. */
@@ -337,6 +424,7 @@ export class LeaderElection extends EventEmitter<LeaderElectionEvents> {
 
   private onSessionState(state: KeeperState, reason?: string): void {
     const role = this.current.role;
+    if (state === KeeperState.Disconnected) this.disconnects++;
     if (role === 'closed' || role === 'latent') return;
     if (state === KeeperState.Disconnected && role === 'leader') {
       this.setStatus({ ...this.current, role: 'suspended' });

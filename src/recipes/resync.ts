@@ -24,6 +24,11 @@ export class Coalescer {
     private readonly active: () => boolean = () => true,
   ) {}
 
+  /** True while a run is under way or one more is due. */
+  get busy(): boolean {
+    return this.running;
+  }
+
   /** Schedules a run. Never blocks, never throws. */
   request(): void {
     if (!this.active()) return;

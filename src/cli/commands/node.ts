@@ -6,7 +6,7 @@
  * @module
  */
 import { performance } from 'node:perf_hooks';
-import { EventType, KeeperState } from '../../protocol/constants.js';
+import { KeeperState } from '../../protocol/constants.js';
 import { ClusterNode } from '../../recipes/cluster-node.js';
 import type { ElectionStatus } from '../../recipes/election.js';
 import { DEFAULT_REGISTRY } from '../../recipes/registry.js';
@@ -113,8 +113,6 @@ class NodeProgram {
   private node: ClusterNode | undefined;
   private address = '';
   private disconnected = false;
-  /** The predecessor our own watch is armed on (the election has its own watch on it too). */
-  private armed: string | undefined;
   /** performance.now() when the watched predecessor's deletion was notified. */
   private predecessorGoneAt: number | undefined;
   private lastWorkers: string | undefined;
@@ -206,6 +204,10 @@ class NodeProgram {
     const e = node.election;
     e.on('elected', () => this.onRole(e.status));
     e.on('following', () => this.onRole(e.status));
+    e.on('predecessorGone', ({ predecessor }) => {
+      this.predecessorGoneAt = performance.now();
+      this.out.event('reelection', { gone: predecessor }, `Predecessor ${predecessor} is gone: re-electing`);
+    });
     e.on('change', (s) => this.metrics.setLeader(s.role === 'leader'));
     e.on('suspended', (r) => this.out.event('suspended', { reason: r }, 'Leadership suspended while disconnected: leader work is paused'));
     e.on('resumed', () => this.out.event('resumed', {}, 'Reconnected with the session intact: still the leader'));
@@ -217,7 +219,6 @@ class NodeProgram {
     // Prepended: "disconnected" / "expired" should print before the election's reaction to them.
     node.session.prependListener('state', (s, r) => this.onState(s, r));
     node.session.on('session', (zk) => {
-      this.armed = undefined; // watches die with the old session
       this.out.event('rejoined', { server: zk.connectedServer, sessionId: zk.sessionIdHex }, `Re-joined with a new session ${zk.sessionIdHex} at ${zk.connectedServer}`);
     });
     node.session.on('error', (err) => this.out.error(err));
@@ -238,7 +239,6 @@ class NodeProgram {
       // A gone predecessor that was not the leader ends here: no failover of ours to time.
       this.predecessorGoneAt = undefined;
       this.out.event('following', {}, `${this.newName(s)}I am not the leader, ${s.leader} is the leader\nWatching znode ${s.watching}`);
-      if (s.watching) this.armPredecessorWatch(s.watching);
     }
   }
 
@@ -278,28 +278,7 @@ class NodeProgram {
     }
   }
 
-  // ---- our own requests: the predecessor watch (for failover timing) and the probe ------------
-
-  /**
-   * Watches the predecessor too (same session, same path as the election's watch: the server
-   * sends one notification), to timestamp its deletion and announce the re-election.
-   */
-  private armPredecessorWatch(pred: string): void {
-    if (this.armed === pred || !this.node) return;
-    this.armed = pred;
-    const zk = this.node.session.client;
-    const onEvent = (ev: { type: EventType }) => {
-      if (ev.type === EventType.None || this.armed !== pred) return;
-      this.armed = undefined;
-      if (ev.type !== EventType.NodeDeleted) return void this.armPredecessorWatch(pred);
-      this.predecessorGoneAt = performance.now();
-      this.out.event('reelection', { gone: pred }, `Predecessor ${pred} is gone: re-electing`);
-    };
-    // NONODE: it went before the watch was set; the election re-lists by itself.
-    this.metrics.time('getData', () => zk.getData(join(this.opts.electionPath, pred), onEvent)).catch(() => {
-      if (this.armed === pred) this.armed = undefined;
-    });
-  }
+  // ---- our own request: the probe --------------------------------------------------------------
 
   private startProbe(node: ClusterNode): void {
     const ping = () => {
