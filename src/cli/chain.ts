@@ -10,6 +10,7 @@ import type { ZooKeeper } from '../client/zookeeper.js';
 import type { Watcher } from '../client/watches.js';
 import { ErrorCode, EventType } from '../protocol/constants.js';
 import type { ManagedSession } from '../recipes/managed-session.js';
+import { CANDIDATE_PREFIX } from '../recipes/participants.js';
 import { join, sortCandidates } from '../recipes/sequence.js';
 import { reportError } from '../recipes/errors.js';
 import { Coalescer, onResync } from '../recipes/resync.js';
@@ -88,7 +89,7 @@ async function readChildren(zk: ZooKeeper, parent: string, prefix: string, watch
  * Blocks for two lists plus one read per child. @throws ZooKeeperError (connection loss...).
  */
 export async function readChain(zk: ZooKeeper, electionPath: string, registryPath: string, watcher?: Watcher): Promise<ChainView> {
-  const [election, registry] = await Promise.all([readChildren(zk, electionPath, 'c_', watcher), readChildren(zk, registryPath, 'n_', watcher)]);
+  const [election, registry] = await Promise.all([readChildren(zk, electionPath, CANDIDATE_PREFIX, watcher), readChildren(zk, registryPath, 'n_', watcher)]);
   const candidates = election.children.map((c, i) => ({ ...c, leader: i === 0, ...(i > 0 ? { watching: election.children[i - 1].node } : {}) }));
   const bySession = new Map(candidates.map((c) => [c.sessionId, c.node]));
   return {

@@ -6,6 +6,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { KeeperState, ManagedSession, parseConnectString } from '../index.js';
+import { CANDIDATE_PREFIX } from '../recipes/participants.js';
 import { ChildrenWatcher, type ChildrenView } from './children-watcher.js';
 import type { LocalEnsemble } from './ensemble.js';
 import type { Fleet, NodeEvent } from './fleet.js';
@@ -206,7 +207,7 @@ export class DashboardModel extends EventEmitter<DashboardModelEvents> {
     this.zk = { state: 'connected' };
     session.on('state', (s) => this.onSessionState(s));
     session.on('error', () => undefined); // replacing an expired session is retried by itself
-    const election = new ChildrenWatcher(session, this.electionPath, 'c_');
+    const election = new ChildrenWatcher(session, this.electionPath, CANDIDATE_PREFIX);
     const registry = new ChildrenWatcher(session, this.registryPath, 'n_');
     election.on('change', (v) => this.onCandidates(v));
     registry.on('change', (v) => ((this.registry = v.children), this.changed()));

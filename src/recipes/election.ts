@@ -27,7 +27,8 @@ import { NotLeaderError, reportError } from './errors.js';
 import { ManagedSession } from './managed-session.js';
 import { createOwnNode, deleteOwnNode, ensurePath, type OwnNode } from './own-node.js';
 import { Coalescer } from './resync.js';
-import { join, locateCandidate, sortCandidates } from './sequence.js';
+import { CANDIDATE_PREFIX as PREFIX, listParticipants, type Participant } from './participants.js';
+import { join, locateCandidate } from './sequence.js';
 
 /** Where a candidate stands. */
 export type ElectionRole = 'latent' | 'joining' | 'follower' | 'leader' | 'suspended' | 'closed';
@@ -98,17 +99,6 @@ export interface ElectionStats {
   elections: number;
 }
 
-/** One participant as seen in the election parent. */
-export interface Participant {
-  node: string;
-  data: Buffer | null;
-  sessionId: bigint;
-  isLeader: boolean;
-  /** The predecessor this participant watches (by the algorithm), if not the leader. */
-  watching?: string;
-}
-
-const PREFIX = 'c_';
 const code = (e: unknown) => (e as ZooKeeperError)?.code;
 
 /** A candidate in a leader election. */
@@ -540,28 +530,4 @@ export class LeaderElection extends EventEmitter<LeaderElectionEvents> {
       throw e;
     }
   }
-}
-
-/**
- * Lists the candidates of an election parent in order, with data and owner session.
- * Blocks for one getChildren and one getData per candidate.
- * @throws ZooKeeperError (NoNode when the parent does not exist yields an empty list).
- */
-export async function listParticipants(zk: { getChildren(p: string): Promise<string[]>; getData(p: string): Promise<{ data: Buffer | null; stat: { ephemeralOwner: bigint } }> }, parent: string): Promise<Participant[]> {
-  let names: string[];
-  try {
-    names = sortCandidates(await zk.getChildren(parent), PREFIX);
-  } catch (e) {
-    if (code(e) === ErrorCode.NONODE) return [];
-    throw e;
-  }
-  const reads = await Promise.all(names.map((n) => zk.getData(join(parent, n)).catch(() => null)));
-  const live = names.map((node, i) => ({ node, read: reads[i] })).filter((x) => x.read !== null);
-  return live.map(({ node, read }, i) => ({
-    node,
-    data: read!.data,
-    sessionId: read!.stat.ephemeralOwner,
-    isLeader: i === 0,
-    ...(i > 0 ? { watching: live[i - 1].node } : {}),
-  }));
 }

@@ -3,7 +3,8 @@
  * @module
  */
 export { ClusterNode, type ClusterNodeEvents, type ClusterNodeOptions } from './cluster-node.js';
-export { LeaderElection, listParticipants, type ElectionRole, type ElectionStats, type ElectionStatus, type LeaderElectionEvents, type LeaderElectionOptions, type Participant } from './election.js';
+export { LeaderElection, type ElectionRole, type ElectionStats, type ElectionStatus, type LeaderElectionEvents, type LeaderElectionOptions } from './election.js';
+export { listParticipants, type Participant } from './participants.js';
 export { NotLeaderError, isTransient, reportError } from './errors.js';
 export { ManagedSession, type ManagedSessionEvents } from './managed-session.js';
 export { LeaderObserver, type LeaderObserverEvents } from './observer.js';

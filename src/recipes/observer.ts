@@ -6,7 +6,7 @@ import { EventEmitter } from 'node:events';
 import { ErrorCode, EventType } from '../protocol/constants.js';
 import type { ZooKeeperError } from '../client/errors.js';
 import { validatePath } from '../client/path.js';
-import { listParticipants, type Participant } from './election.js';
+import { listParticipants, type Participant } from './participants.js';
 import { reportError } from './errors.js';
 import type { ManagedSession } from './managed-session.js';
 import { Coalescer, onResync } from './resync.js';
