@@ -358,8 +358,14 @@ describe('faults', () => {
       // Remove every candidate's node and the parent at once (candidates re-volunteer fast,
       // so one-by-one deletes would race them).
       const kids = await admin.getChildren(parent);
+      // Every candidate watches its own node, so each notices at once and re-joins within
+      // milliseconds: record the transitions rather than poll for them.
+      const rejoined = new Set<LeaderElection>();
+      for (const e of es) e.on('change', (st) => st.role === 'joining' && rejoined.add(e));
+      const [lost] = es.filter((e) => e.isLeader).map((e) => once(e, 'lost'));
       await admin.multi([...kids.map((c) => ({ op: 'delete' as const, path: `${parent}/${c}` })), { op: 'delete', path: parent }]);
-      await until(() => leaders(es).length === 0 || es.some((e) => e.status.role === 'joining'), 5000, 'noticed');
+      assert.match(String((await lost)?.[0]), /(candidate node|election parent) was deleted/);
+      await until(() => rejoined.size === 3, 5000, 'every candidate noticed');
       await until(async () => (await admin.exists(parent)) !== null && (await admin.getChildren(parent)).length === 3, 10000, 're-volunteered');
       await until(() => leaders(es).length === 1 && es.every((e) => e.status.role === 'leader' || e.status.role === 'follower'), 10000, 'one leader again');
     } finally {
