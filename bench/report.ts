@@ -178,12 +178,11 @@ function failoverTargets(r: BenchReport, z: FailoverResult, peers: FailoverResul
   if (o.floor && r.floor) {
     const q = ratio(z.latencyMs.p50, r.floor.p50);
     const onNotification = z.breakdown !== undefined && z.breakdown.afterNotifyMs.p50 < 0.05;
-    const evidence =
-      q > 1.3 && rl && onNotification
+    const evidence = !(q > 1.3 && rl)
+      ? undefined
+      : onNotification
         ? `zk-elect leads on the notification itself here (notified → leads p50 ${f2(z.breakdown!.afterNotifyMs.p50)} ms: the leader was the one candidate ahead), so all of it is close → notification: ${f2(z.breakdown!.notifyMs.p50)} ms in these rounds, against ${f2(r.floor.p50)} ms in the floor's rounds (the server's closeSession work and the machine's drift between interleaved parts)`
-        : q > 1.3 && rl
-        ? `at N=${n} the successor's listing showed other candidates ahead of it besides the leader (earlier leaders, gone since without telling it: no herd), so it must list again after the notification ("predecessor gone" is not "I lead"; zk-elect skips that listing only when the leader was the one candidate ahead, e.g. at N=2); with no recipe at all, close → notification → one getChildren reply takes p50 ${f2(rl.totalP50)} ms = ${x2(rl.totalP50 / r.floor.p50)} the floor (notification → reply ${f2(rl.afterP50)} ms)${rl.totalP50 / r.floor.p50 > 1.3 ? ', so ≤ 1.30× is out of reach for any of them on this machine' : ''}; zk-elect leads at ${x2(z.latencyMs.p50 / rl.totalP50)} of that re-list floor${z.breakdown ? ` (notified after ${f2(z.breakdown.notifyMs.p50)} ms, leads ${f2(z.breakdown.afterNotifyMs.p50)} ms later)` : ''}`
-        : undefined;
+        : `at N=${n} the successor's listing showed other candidates ahead of it besides the leader (earlier leaders, gone since without telling it: no herd), so it must list again after the notification ("predecessor gone" is not "I lead"; zk-elect skips that listing only when the leader was the one candidate ahead, e.g. at N=2); with no recipe at all, close → notification → one getChildren reply takes p50 ${f2(rl.totalP50)} ms = ${x2(rl.totalP50 / r.floor.p50)} the floor (notification → reply ${f2(rl.afterP50)} ms)${rl.totalP50 / r.floor.p50 > 1.3 ? ', so ≤ 1.30× is out of reach for any of them on this machine' : ''}; zk-elect leads at ${x2(z.latencyMs.p50 / rl.totalP50)} of that re-list floor${z.breakdown ? ` (notified after ${f2(z.breakdown.notifyMs.p50)} ms, leads ${f2(z.breakdown.afterNotifyMs.p50)} ms later)` : ''}`;
     t.push({ scenario: 'failover', headline, what: `N=${n}: p50 vs the floor's p50 (${r.floor.impl})${who}`, value: `${f2(z.latencyMs.p50)} / ${f2(r.floor.p50)} ms = ${x2(q)}`, limit: '≤ 1.30×', met: q <= 1.3, ...(evidence ? { evidence } : {}) });
   }
   if (bestP99) {

@@ -6,7 +6,7 @@
 import { fileURLToPath } from 'node:url';
 import { runInNewContext } from 'node:vm';
 import v8 from 'node:v8';
-import { NodeExistsError, NoNodeError, ZooKeeper } from '../../src/index.js';
+import { NoNodeError, ZooKeeper } from '../../src/index.js';
 
 /** A progress line on stderr (stdout is reserved for results / the final JSON line). */
 export function log(msg: string): void {
@@ -78,18 +78,8 @@ export async function removeTree(zk: ZooKeeper, path: string): Promise<void> {
   });
 }
 
-/** Creates `path` and its parents as persistent nodes (existing ones are fine). */
-export async function ensurePath(zk: ZooKeeper, path: string): Promise<void> {
-  let cur = '';
-  for (const seg of path.split('/').slice(1)) {
-    cur += '/' + seg;
-    try {
-      await zk.create(cur);
-    } catch (err) {
-      if (!(err instanceof NodeExistsError)) throw err;
-    }
-  }
-}
+/** Creates `path` and its parents as persistent nodes: the recipes' own helper. */
+export { ensurePath } from '../../src/recipes/own-node.js';
 
 /** The repository root (dist/bench/lib/util.js → three levels up). */
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));

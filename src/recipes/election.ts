@@ -259,29 +259,19 @@ export class LeaderElection extends EventEmitter<LeaderElectionEvents> {
   }
 
   /**
-   * Watches the predecessor (getData: unlike exists, it leaves no watch behind on a missing
-   * node). Resolves false when it is already gone.
+   * Watches the predecessor. Resolves false when it is already gone.
    * @param listedOn set when the predecessor is the only candidate ahead of ours: the
    *   disconnect count of the listing that showed it, for {@link LeaderElection.claimOnDeletion}.
    */
-  private async watchPredecessor(own: OwnNode, pred: string, gen: number, listedOn: number | undefined): Promise<boolean> {
-    this.stats.requests++;
-    try {
-      await this.session.client.getData(join(this.parent, pred), (ev) => {
-        if (ev.type === EventType.None) return;
-        this.stats.notifications++;
-        if (gen !== this.gen) return;
-        if (ev.type === EventType.NodeDeleted) {
-          this.emit('predecessorGone', { node: own.name, predecessor: pred });
-          if (listedOn !== undefined && this.claimOnDeletion(own, pred, listedOn)) return;
-        }
-        this.schedule();
-      });
-      return true;
-    } catch (err) {
-      if (code(err) === ErrorCode.NONODE) return false;
-      throw err;
-    }
+  private watchPredecessor(own: OwnNode, pred: string, gen: number, listedOn: number | undefined): Promise<boolean> {
+    return this.watchNode(join(this.parent, pred), (type) => {
+      if (gen !== this.gen) return;
+      if (type === EventType.NodeDeleted) {
+        this.emit('predecessorGone', { node: own.name, predecessor: pred });
+        if (listedOn !== undefined && this.claimOnDeletion(own, pred, listedOn)) return;
+      }
+      this.schedule();
+    });
   }
 
   /**
@@ -316,22 +306,34 @@ export class LeaderElection extends EventEmitter<LeaderElectionEvents> {
    * operator deletes the node (or the whole parent). Resolves false when the node is gone.
    */
   private async watchOwnNode(own: OwnNode, gen: number): Promise<boolean> {
+    const exists = await this.watchNode(own.path, (type) => {
+      if (this.ownWatched === own) this.ownWatched = undefined;
+      if (gen !== this.gen) return;
+      if (type === EventType.NodeDeleted) this.ownNodeDeleted();
+      else this.schedule(); // a data change: re-arm
+    });
+    if (exists && gen === this.gen) this.ownWatched = own;
+    return exists;
+  }
+
+  /**
+   * One getData with a watch on `path`, counted in {@link LeaderElection.stats} with each
+   * notification it brings. getData, unlike exists, leaves no watch behind on a missing node.
+   * Resolves false when the node is gone. @throws ZooKeeperError other than NoNode.
+   */
+  private async watchNode(path: string, onEvent: (type: EventType) => void): Promise<boolean> {
     this.stats.requests++;
     try {
-      await this.session.client.getData(own.path, (ev) => {
+      await this.session.client.getData(path, (ev) => {
         if (ev.type === EventType.None) return;
         this.stats.notifications++;
-        if (this.ownWatched === own) this.ownWatched = undefined;
-        if (gen !== this.gen) return;
-        if (ev.type === EventType.NodeDeleted) this.ownNodeDeleted();
-        else this.schedule(); // a data change: re-arm
+        onEvent(ev.type);
       });
+      return true;
     } catch (err) {
       if (code(err) === ErrorCode.NONODE) return false;
       throw err;
     }
-    if (gen === this.gen) this.ownWatched = own;
-    return true;
   }
 
   /**
