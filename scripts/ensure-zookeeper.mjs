@@ -1,86 +1,77 @@
 #!/usr/bin/env node
-// Makes sure the tests/examples can start a real ZooKeeper server (see src/testing/install.ts,
-// whose search this duplicates in plain JS so it runs before anything is compiled).
+// Makes sure the tests, the demo and the examples can start the ZooKeeper release they will ask
+// for, before they start: a first Maven resolution takes seconds, which a test should not spend
+// inside its own timeout. The search itself is the harness's (src/testing/install.ts), imported
+// from the compiled package: every npm script that runs this has built it first (`npm ci` runs
+// `prepare`).
 //
-//   ZK_CONNECT set            -> an external ensemble is used; nothing to check.
-//   ZooKeeper + java found    -> exit 0 silently.
-//   missing, root + apt-get   -> apt-get install -y zookeeper (or default-jre-headless if only Java
-//                                is missing), output shown, exit with its status.
-//   missing otherwise         -> explain how to install it, exit 1.
+//   node scripts/ensure-zookeeper.mjs [VERSION ...]   default: $ZK_VERSION, else the harness default
+//
+//   ZK_CONNECT set                  -> an external ensemble is used; nothing to check.
+//   every release found/resolved    -> exit 0 (a first resolution says so on stderr).
+//   something missing, root + apt   -> apt-get install what is missing (Java, Maven, or Debian's
+//                                      zookeeper for ZK_VERSION=debian), then resolve.
+//   missing otherwise               -> the harness's message: what is missing and how to fix it; exit 1.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 if (process.env.ZK_CONNECT) {
   console.log(`zk-elect: using the external ZooKeeper ensemble ZK_CONNECT=${process.env.ZK_CONNECT}`);
   process.exit(0);
 }
 
-const zookeeper = findZooKeeperJar();
-const java = javaWorks();
-if (zookeeper && java) process.exit(0);
-
-// A broken ZOOKEEPER_HOME wins over Debian's package in the harness, so installing that would not help.
-const aptPackage = !zookeeper ? (process.env.ZOOKEEPER_HOME ? undefined : 'zookeeper') : 'default-jre-headless';
-if (aptPackage && typeof process.getuid === 'function' && process.getuid() === 0 && commandExists('apt-get')) {
-  console.log(`zk-elect: ${zookeeper ? 'Java' : 'ZooKeeper'} is missing; running apt-get install -y ${aptPackage} ...`);
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const update = spawnSync('apt-get', ['update'], { stdio: 'inherit', env });
-  if (update.status !== 0) process.exit(update.status ?? 1);
-  const install = spawnSync('apt-get', ['install', '-y', aptPackage], { stdio: 'inherit', env });
-  process.exit(install.status ?? 1);
+const entry = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'src', 'testing', 'index.js');
+if (!existsSync(entry)) {
+  console.error(`zk-elect: ${entry} is missing; build the package first (npm ci, or npm run build).`);
+  process.exit(1);
 }
+const { findZooKeeper } = await import(entry);
 
-const missing = [];
-if (!zookeeper) {
-  missing.push(
-    process.env.ZOOKEEPER_HOME
-      ? `  - no lib/zookeeper-<version>.jar under ZOOKEEPER_HOME=${process.env.ZOOKEEPER_HOME} (is it a -bin tarball?)`
-      : '  - a ZooKeeper server (neither ZOOKEEPER_HOME nor /usr/share/java/zookeeper.jar)',
-  );
+const requested = process.argv.slice(2);
+const versions = requested.length > 0 ? requested : [process.env.ZK_VERSION?.trim() || undefined];
+
+let missing = await unavailable(versions);
+if (missing.size > 0 && canApt()) {
+  const packages = new Set();
+  if (!works('java', ['-version'])) packages.add('default-jre-headless');
+  if ([...missing.keys()].some((v) => v !== 'debian') && !works('mvn', ['-v'])) packages.add('maven');
+  if (missing.has('debian')) packages.add('zookeeper');
+  if (packages.size > 0) {
+    aptInstall([...packages]);
+    missing = await unavailable([...missing.keys()]);
+  }
 }
-if (!java) missing.push('  - a working `java` (JAVA_HOME/bin/java or java on PATH; `java -version` failed)');
-console.error(
-  [
-    'zk-elect: the tests and examples start a real ZooKeeper server, but this machine lacks:',
-    ...missing,
-    '',
-    'Fix it with one of:',
-    '  sudo apt-get install -y zookeeper        # Debian/Ubuntu: server + Java',
-    '  export ZOOKEEPER_HOME=/path/to/apache-zookeeper-X.Y.Z-bin   # Apache binary tarball (needs Java 11+)',
-    '  export ZK_CONNECT=host:2181              # use an ensemble you already run',
-  ].join('\n'),
-);
-process.exit(1);
+for (const message of missing.values()) console.error(`zk-elect: ${message}`);
+process.exit(missing.size > 0 ? 1 : 0);
 
-/** ZOOKEEPER_HOME/lib/zookeeper-X.Y.Z.jar (or at its root, 3.4 layout), else Debian's jar. */
-function findZooKeeperJar() {
-  const home = process.env.ZOOKEEPER_HOME;
-  if (home) {
-    for (const dir of [path.join(home, 'lib'), home]) {
-      const jar = listDir(dir).find((name) => /^zookeeper-\d+\.\d+\.\d+\.jar$/.test(name));
-      if (jar) return path.join(dir, jar);
+/** The releases among `list` the harness cannot start yet, with its reason for each. */
+async function unavailable(list) {
+  const out = new Map();
+  for (const version of list) {
+    try {
+      await findZooKeeper(process.env, version);
+    } catch (err) {
+      out.set(version, err.message);
     }
-    return undefined;
   }
-  return existsSync('/usr/share/java/zookeeper.jar') ? '/usr/share/java/zookeeper.jar' : undefined;
+  return out;
 }
 
-/** Same choice as the harness: JAVA_HOME/bin/java when it exists, else java on PATH. */
-function javaWorks() {
-  const fromHome = process.env.JAVA_HOME && path.join(process.env.JAVA_HOME, 'bin', 'java');
-  const java = fromHome && existsSync(fromHome) ? fromHome : 'java';
-  return spawnSync(java, ['-version'], { stdio: 'ignore' }).status === 0;
+function works(cmd, args) {
+  return spawnSync(cmd, args, { stdio: 'ignore' }).status === 0;
 }
 
-function commandExists(cmd) {
-  return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
+function canApt() {
+  return typeof process.getuid === 'function' && process.getuid() === 0 && works('sh', ['-c', 'command -v apt-get']);
 }
 
-function listDir(dir) {
-  try {
-    return readdirSync(dir);
-  } catch {
-    return [];
-  }
+/** apt-get install, refreshing the package lists once first (a fresh machine has none). */
+function aptInstall(names) {
+  console.log(`zk-elect: installing ${names.join(' ')} with apt-get ...`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const run = (args) => spawnSync('apt-get', args, { stdio: ['ignore', 'inherit', 'inherit'], env }).status === 0;
+  if (!run(['update'])) process.exit(1);
+  if (!run(['install', '-y', '--no-install-recommends', ...names])) process.exit(1);
 }

@@ -107,8 +107,11 @@ export class BadArgumentsError extends ZooKeeperError {
 /** -6: the server does not implement the request (older version, or TTL nodes disabled). */
 export class UnimplementedError extends ZooKeeperError {
   override name = 'UnimplementedError';
-  constructor(path?: string, message?: string, options?: { cause?: unknown }) {
+  /** The first ZooKeeper release with the operation, when the operation is newer than 3.5 (e.g. `3.6.0`). */
+  readonly requiredVersion?: string;
+  constructor(path?: string, message?: string, options?: { cause?: unknown; requiredVersion?: string }) {
     super(ErrorCode.UNIMPLEMENTED, message ?? describe('operation not implemented by the server', path), path, options);
+    if (options?.requiredVersion !== undefined) this.requiredVersion = options.requiredVersion;
   }
 }
 

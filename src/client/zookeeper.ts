@@ -15,6 +15,7 @@ import { BadArgumentsError, ConnectionLossError, ZooKeeperError, badInput, error
 import { Chroot, validatePath } from './path.js';
 import { Session } from './session.js';
 import { Transaction, multiError, toClientResult, toMultiOp, type Op, type OpResult } from './transaction.js';
+import { NewerOps } from './newer-ops.js';
 import { checkACL, checkModeAndTTL, checkVersion, isSequential, toBytes, type Data } from './validate.js';
 import type { WatchedEvent, Watcher } from './watches.js';
 
@@ -80,6 +81,7 @@ export class ZooKeeper extends EventEmitter<ZooKeeperEvents> {
   private readonly chroot: Chroot;
   private readonly session: Session;
   private currentState: KeeperState = KeeperState.Disconnected;
+  private readonly newerOps = new NewerOps();
 
   private constructor(
     readonly connectString: string,
@@ -235,6 +237,20 @@ export class ZooKeeper extends EventEmitter<ZooKeeperEvents> {
       );
     }
     return this.session.submit(frame, decode);
+  }
+
+  /**
+   * {@link send} for an operation newer than 3.5 (see newer-ops.ts): refused locally once a
+   * server refused it, and an UNIMPLEMENTED reply names the release it needs.
+   */
+  private sendNewer<T>(op: OpCode, path: string, frame: Buffer, decode: (err: number, r: Reader) => T): Promise<T> {
+    const refused = this.newerOps.refusal(op, path);
+    if (refused) return Promise.reject(refused);
+    return this.send(frame, (err, r) => {
+      const unimplemented = this.newerOps.onReply(op, err, path);
+      if (unimplemented) throw unimplemented;
+      return decode(err, r);
+    });
   }
 
   private path(path: string, sequential = false): string {
@@ -424,22 +440,27 @@ export class ZooKeeper extends EventEmitter<ZooKeeperEvents> {
 
   /**
    * Resolves with the paths of this session's ephemeral nodes whose path starts with `prefix`
-   * (a plain string prefix, relative to the chroot). Needs ZooKeeper 3.6+.
+   * (a plain string prefix, relative to the chroot).
+   * @throws UnimplementedError (with `requiredVersion` 3.6.0) on a 3.5 server, which then also
+   *   drops the connection; after that this client refuses the call without sending it.
    */
   async getEphemerals(prefix = '/'): Promise<string[]> {
     if (typeof prefix !== 'string' || !prefix.startsWith('/')) throw badInput(`prefix must start with "/": ${String(prefix)}`);
     const server = this.chroot.root ? this.chroot.root + (prefix === '/' ? '' : prefix) : prefix;
     const frame = req.requestWriter(OpCode.getEphemerals, server.length + 4).string(server).finish();
-    return this.send(frame, (err, r) => {
+    return this.sendNewer(OpCode.getEphemerals, prefix, frame, (err, r) => {
       if (err !== 0) throw errorFromCode(err, prefix);
       return res.readStrings(r).map((p) => this.chroot.toClient(p));
     });
   }
 
-  /** Resolves with the number of all descendants of a node (recursive). Needs ZooKeeper 3.6+. */
+  /**
+   * Resolves with the number of all descendants of a node (recursive).
+   * @throws NoNodeError; UnimplementedError on a 3.5 server, as for {@link getEphemerals}.
+   */
   async getAllChildrenNumber(path: string): Promise<number> {
     const frame = req.requestWriter(OpCode.getAllChildrenNumber, path.length + 4).string(this.path(path)).finish();
-    return this.send(frame, (err, r) => {
+    return this.sendNewer(OpCode.getAllChildrenNumber, path, frame, (err, r) => {
       if (err !== 0) throw errorFromCode(err, path);
       return r.int();
     });
@@ -450,12 +471,13 @@ export class ZooKeeper extends EventEmitter<ZooKeeperEvents> {
    * fires. PERSISTENT watches the node's data and children; PERSISTENT_RECURSIVE watches the
    * node and every descendant (never NodeChildrenChanged). Changes made while disconnected
    * are not replayed: re-read the state after reconnecting.
+   * @throws UnimplementedError on a 3.5 server, as for {@link getEphemerals}.
    */
   async addWatch(path: string, watcher: Watcher, mode: AddWatchMode = AddWatchMode.PERSISTENT): Promise<void> {
     if (typeof watcher !== 'function') throw badInput('addWatch needs a watcher function');
     if (mode !== AddWatchMode.PERSISTENT && mode !== AddWatchMode.PERSISTENT_RECURSIVE) throw badInput(`unknown addWatch mode ${String(mode)}`);
     const frame = req.writePathInt(req.requestWriter(OpCode.addWatch, path.length + 8), this.path(path), mode).finish();
-    return this.send(frame, (err) => {
+    return this.sendNewer(OpCode.addWatch, path, frame, (err) => {
       if (err !== 0) throw errorFromCode(err, path);
       this.session.watches.add(mode === AddWatchMode.PERSISTENT ? 'persistent' : 'persistentRecursive', path, watcher);
     });

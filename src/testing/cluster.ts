@@ -31,7 +31,14 @@ export interface TestingOptions {
   tls?: boolean;
   /** How long start/restart may take before failing (ms). Default 60 000. */
   startTimeoutMs?: number;
-  /** Installation to use; default {@link findZooKeeper}(). */
+  /**
+   * The ZooKeeper release to run: `X.Y.Z` (resolved from Maven Central once, see
+   * {@link findZooKeeper}) or `debian`. Default: `$ZK_VERSION`, else `$ZOOKEEPER_HOME`, else
+   * {@link DEFAULT_ZOOKEEPER_VERSION}. The server's own `srvr` reply must report this version,
+   * or the start fails.
+   */
+  version?: string;
+  /** Installation to use instead of looking one up by {@link TestingOptions.version}. */
   install?: ZooKeeperInstall;
   /**
    * 'c1' (default): the JVM starts fast (C1 JIT only, small heap), right for tests.
@@ -78,6 +85,11 @@ function deadlineOf(opts: TestingOptions): number {
   return Date.now() + (opts.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS);
 }
 
+/** The installation `opts` asks for. A first Maven resolution happens here, before any deadline starts. */
+function installOf(opts: { install?: ZooKeeperInstall; version?: string }): Promise<ZooKeeperInstall> {
+  return opts.install ? Promise.resolve(opts.install) : findZooKeeper(process.env, opts.version);
+}
+
 function tlsInfo(material: TlsMaterial, ports: number[]): TestingTls {
   return {
     port: ports[0] as number,
@@ -120,6 +132,11 @@ export class TestingServer {
     if (tls) this.tls = tls;
   }
 
+  /** The release the server runs, as its `srvr` reply reported it at the last (re)start, e.g. `3.7.1`. */
+  get version(): string {
+    return this.#server.version ?? '';
+  }
+
   /**
    * Starts a server on free ports and waits until `srvr` reports `standalone`
    * (about 1 s; a few more with `tls`, which runs keytool first).
@@ -128,8 +145,8 @@ export class TestingServer {
    * @throws {Error} the server did not come up within `startTimeoutMs`; the message has its log tail.
    */
   static async start(opts: TestingOptions = {}): Promise<TestingServer> {
+    const install = await installOf(opts);
     const deadline = deadlineOf(opts);
-    const install = opts.install ?? (await findZooKeeper());
     const tempDir = await makeTempDir();
     let server: ZooKeeperServer | undefined;
     try {
@@ -260,8 +277,8 @@ export class TestingCluster {
    */
   static async start(size = 3, opts: TestingOptions = {}): Promise<TestingCluster> {
     if (!Number.isInteger(size) || size < 2) throw new RangeError(`cluster size must be an integer >= 2, got ${size}`);
+    const install = await installOf(opts);
     const deadline = deadlineOf(opts);
-    const install = opts.install ?? (await findZooKeeper());
     const tempDir = await makeTempDir();
     let servers: ZooKeeperServer[] = [];
     try {
@@ -320,15 +337,25 @@ export class TestingCluster {
    * Starts server `i` again on the same ports and data (stopping it gracefully first if it is
    * running) and waits until `srvr` reports leader, follower or observer. That needs a quorum:
    * with a majority down, this waits for the others to come back, up to `startTimeoutMs`.
+   * With `version` (or `install`) it comes back on that release: one step of a rolling upgrade.
    *
    * @throws {RangeError} bad index. @throws {Error} after {@link stop}, or on timeout (with log tail).
    */
-  async restart(i: number): Promise<void> {
+  async restart(i: number, opts: { version?: string; install?: ZooKeeperInstall } = {}): Promise<void> {
     if (this.#stopped) throw new Error('TestingCluster was stopped; start a new one');
     const server = this.#server(i);
+    const install = opts.version !== undefined || opts.install ? await installOf(opts) : undefined;
     await server.stop();
-    await server.start();
+    await server.start(install);
     await server.waitServing(deadlineOf(this.#opts), QUORUM_MODES);
+  }
+
+  /**
+   * The release each server runs (by index), as its `srvr` reported it at its last start; a
+   * quorum in a rolling upgrade runs several. Empty strings for servers never seen serving.
+   */
+  get versions(): string[] {
+    return this.#servers.map((s) => s.version ?? '');
   }
 
   /** Stops every server (SIGTERM, SIGKILL after 5 s) and deletes the temp dir. Idempotent. */

@@ -10,6 +10,8 @@ export { TestingServer, TestingCluster } from './cluster.js';
 export type { TestingOptions, TestingTls, TestingClusterMember } from './cluster.js';
 export { findZooKeeper, ZooKeeperNotFoundError, JavaNotFoundError } from './install.js';
 export type { ZooKeeperInstall } from './install.js';
+export { resolveMavenJars, cacheRoot, MavenResolveError } from './maven.js';
+export type { MavenArtifact } from './maven.js';
 export { fourLetterWord, parseSrvr, parseMntr } from './four-letter.js';
 export type { SrvrInfo, FourLetterWordOptions } from './four-letter.js';
 export { getFreePort } from './server.js';

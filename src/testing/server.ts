@@ -261,8 +261,9 @@ const PROBE_TIMEOUT_MS = 2000;
  * It can be started, killed and started again on the same ports and data.
  */
 export class ZooKeeperServer {
-  readonly install: ZooKeeperInstall;
+  #install: ZooKeeperInstall;
   readonly spec: ServerSpec;
+  #version: string | undefined;
   #child: ChildProcess | undefined;
   #watchdog: ChildProcess | undefined;
   #exited: Promise<void> = Promise.resolve();
@@ -271,8 +272,18 @@ export class ZooKeeperServer {
 
   /** Does nothing until {@link start}. */
   constructor(install: ZooKeeperInstall, spec: ServerSpec) {
-    this.install = install;
+    this.#install = install;
     this.spec = spec;
+  }
+
+  /** The installation the JVM runs (or ran last) from. */
+  get install(): ZooKeeperInstall {
+    return this.#install;
+  }
+
+  /** The version the server's `srvr` reported in the last {@link waitServing}; undefined before. */
+  get version(): string | undefined {
+    return this.#version;
   }
 
   /** True while the JVM process is alive (it may not be serving yet). */
@@ -297,12 +308,15 @@ export class ZooKeeperServer {
 
   /**
    * Spawns the JVM. Resolves once the process exists, not when it serves; use
-   * {@link waitServing}. Writes the config files on first use.
+   * {@link waitServing}. Writes the config files on first use. With `install`, this and every
+   * later start run that release instead (same config and data: an upgrade or a downgrade).
    *
    * @throws {Error} if already running or the process cannot be spawned.
    */
-  async start(): Promise<void> {
+  async start(install?: ZooKeeperInstall): Promise<void> {
     if (this.#child) throw new Error(`ZooKeeper server ${this.spec.myid} is already running`);
+    if (install) this.#install = install;
+    this.#version = undefined;
     if (!this.#configWritten) await this.#writeFiles();
     this.#configWritten = true;
     installExitHook();
@@ -310,7 +324,7 @@ export class ZooKeeperServer {
     let child: ChildProcess;
     try {
       // Not detached: the JVM stays in our process group, so a Ctrl-C to the group reaches it too.
-      child = spawn(this.install.java, this.#jvmArgs(), {
+      child = spawn(this.#install.java, this.#jvmArgs(), {
         cwd: this.spec.dir,
         stdio: ['ignore', out, out],
         detached: false,
@@ -320,7 +334,7 @@ export class ZooKeeperServer {
     }
     if (child.pid === undefined) {
       const cause = await new Promise<Error>((resolve) => child.once('error', resolve));
-      throw new Error(`Cannot start ${this.install.java}: ${cause.message}`, { cause });
+      throw new Error(`Cannot start ${this.#install.java}: ${cause.message}`, { cause });
     }
     this.#track(child);
   }
@@ -374,19 +388,28 @@ export class ZooKeeperServer {
   }
 
   /**
-   * Polls `ruok` until `imok`, then `srvr` until its mode is one of `modes`.
+   * Polls `ruok` until `imok`, then `srvr` until its mode is one of `modes`, and records the
+   * version `srvr` reports ({@link version}).
    *
    * @returns the last `srvr` reply.
-   * @throws {Error} (with the log tail) if the JVM exits or `deadline` (epoch ms) passes first.
+   * @throws {Error} (with the log tail) if the JVM exits or `deadline` (epoch ms) passes first,
+   *   or if the server reports another version than its installation's: a test must run
+   *   against the release it asked for.
    */
   async waitServing(deadline: number, modes: ReadonlySet<string>): Promise<SrvrInfo> {
     let imok = false;
-    return waitUntil(`server ${this.spec.myid} to serve (${[...modes].join('/')})`, deadline, [this], async () => {
+    const info = await waitUntil(`server ${this.spec.myid} to serve (${[...modes].join('/')})`, deadline, [this], async () => {
       imok ||= (await this.fourLetter('ruok')) === 'imok';
       if (!imok) return undefined;
-      const info = await this.srvr();
-      return modes.has(info.mode) ? info : undefined;
+      const reply = await this.srvr();
+      return modes.has(reply.mode) ? reply : undefined;
     });
+    const expected = this.#install.version;
+    if (expected !== undefined && info.version !== undefined && info.version !== expected) {
+      throw new Error(`ZooKeeper server ${this.spec.myid} reports version ${info.version}, but ${this.#install.home} was expected to hold ${expected}`);
+    }
+    this.#version = info.version ?? expected;
+    return info;
   }
 
   /** Sends a four-letter word to the plain client port. @throws {Error} on connect failure/timeout. */
@@ -419,7 +442,7 @@ export class ZooKeeperServer {
       `-Dlogback.configurationFile=${path.join(dir, 'logback.xml')}`,
       `-Dzookeeper.log.dir=${dir}`,
       '-cp',
-      this.install.classpath,
+      this.#install.classpath,
       'org.apache.zookeeper.server.quorum.QuorumPeerMain',
       path.join(dir, 'zoo.cfg'),
     ];
