@@ -12,7 +12,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CreateMode, ZooKeeper } from '../src/index.js';
 import type { BenchOptions } from './lib/options.js';
-import { ensurePeers, peerAvailable, peerCommand, peerVersions, runJsonChild } from './lib/peers.js';
+import { ensurePeers, locatePeer, peerCommand, peerVersions, runJsonChild } from './lib/peers.js';
 import { openServer, type BenchServer } from './lib/server.js';
 import { roundSummary, summarize } from './lib/stats.js';
 import type { FailoverResult, FloorResult, PeerName, ScenarioName, ScenarioResult } from './lib/types.js';
@@ -36,13 +36,17 @@ export const ORDER: readonly ScenarioName[] = ['floor', 'failover', 'herd', 'sca
 /** Runs `zk-elect bench` with parsed options; resolves with the exit code. */
 export async function runBench(opts: BenchOptions): Promise<number> {
   const orchestrate = opts.scenarios.length > 1 || opts.peers.length > 0;
-  const server = await openServer({ zookeeper: opts.zookeeper, serverPid: opts.serverPid, tickTime: opts.tickTime, jit: opts.serverJit });
+  const server = await openServer({ zookeeper: opts.zookeeper, serverPid: opts.serverPid, tickTime: opts.tickTime, jit: opts.serverJit, version: opts.zkVersion });
   try {
     const machine = describeMachine(server);
     const startedAt = new Date();
     const errors: string[] = [];
     const results = orchestrate ? await orchestrated(opts, server, errors) : await inProcess(opts.scenarios[0] as ScenarioName, opts, server);
     machine.loadAverageEnd = os.loadavg().map((v) => Math.round(v * 100) / 100);
+    // After the run: by then the peers are installed and located, so this only reads memory.
+    const { versions, sources } = await peerVersions(peersUsed(opts));
+    machine.peers = versions;
+    machine.peerSources = sources;
     const report = buildReport({ opts, machine, results, errors, startedAt, finishedAt: new Date() });
     const outDir = opts.out ?? (opts.target === 'all' && !opts.quick ? path.join(REPO_ROOT, 'bench', 'results') : undefined);
     if (outDir) await writeResults(report, outDir);
@@ -102,13 +106,13 @@ interface Job {
  */
 async function orchestrated(opts: BenchOptions, server: BenchServer, errors: string[]): Promise<ScenarioResult[]> {
   const scenarios = ORDER.filter((s) => opts.scenarios.includes(s));
-  let peers = opts.peers;
-  if (peers.length > 0 && !ensurePeers()) log('some peers could not be installed; those are skipped');
-  peers = peers.filter((p) => {
-    const a = peerAvailable(p);
-    if (!a.ok) log(`skipping peer ${p}: missing ${a.missing}`);
-    return a.ok;
-  });
+  if (opts.peers.length > 0 && !ensurePeers()) log('some peers could not be installed; those are skipped');
+  const peers: PeerName[] = [];
+  for (const p of opts.peers) {
+    const loc = await locatePeer(p);
+    if (loc.ok) peers.push(p);
+    else log(`skipping peer ${p}: missing ${loc.missing}`);
+  }
   if (!opts.zookeeper) await warmServer(server.connectString);
   const main = path.join(DIST_ROOT, 'src', 'cli', 'main.js');
   const zkElect = (s: ScenarioName, o: BenchOptions, label: string): Promise<ScenarioResult[]> =>
@@ -171,6 +175,14 @@ async function orchestrated(opts: BenchOptions, server: BenchServer, errors: str
   }
   if (errors.length) log(`finished with ${errors.length} failure(s):\n  ${errors.join('\n  ')}`);
   return results;
+}
+
+/** The peers a run of `opts` uses (whose versions the report names): those in its latency scenarios, and the ops clients. */
+function peersUsed(opts: BenchOptions): PeerName[] {
+  const used = new Set<PeerName>();
+  for (const s of opts.scenarios) for (const p of PEER_SCENARIOS[s] ?? []) if (opts.peers.includes(p)) used.add(p);
+  if (opts.scenarios.includes('ops')) for (const c of opts.opsClients) if (c !== 'zk-elect') used.add(c);
+  return [...used];
 }
 
 /** Merges the parts of one implementation's latency runs (and re-summarizes every result the same way). */
@@ -256,7 +268,7 @@ function describeMachine(server: BenchServer): MachineInfo {
     node: process.version,
     loadAverageStart: os.loadavg().map((v) => Math.round(v * 100) / 100),
     server: { kind: server.kind, connectString: server.connectString, version: server.version, tickTime: server.tickTime, jvmFlags: server.jvmFlags },
-    peers: peerVersions(),
+    peers: {}, // filled in after the run
   };
 }
 

@@ -2,7 +2,7 @@
  * Client throughput benchmark: zk-elect vs node-zookeeper-client, same server, same process,
  * same run.
  *
- *   npm run bench:ops                        # starts a TestingServer (tickTime 2000)
+ *   npm run bench:ops                        # starts a TestingServer (tickTime 2000; --zk-version picks the release)
  *   node dist/bench/ops.js --zookeeper 127.0.0.1:2181 --ops 100000 --creates 20000 --window 1000
  *   node dist/bench/ops.js --json            # last stdout line: one JSON object with all figures
  *
@@ -29,6 +29,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ZooKeeper, ZooKeeperError } from '../src/index.js';
 import { TestingServer, fourLetterWord, parseSrvr } from '../src/testing/index.js';
+import { DEFAULTS } from './lib/options.js';
 import { removeTree } from './lib/util.js';
 
 // ---- node-zookeeper-client (CommonJS, callback based, no bundled types) -----------------------
@@ -54,8 +55,10 @@ const nzc = createRequire(import.meta.url)('node-zookeeper-client') as NzcModule
 // ---- options ----------------------------------------------------------------------------------
 
 const USAGE = `usage: node dist/bench/ops.js [--zookeeper host:port] [--ops N] [--creates N] [--window N] [--runs N]
-                          [--warmup N] [--scenario getData|create|all] [--client zk-elect|node-zookeeper-client|both] [--json]
+                          [--warmup N] [--scenario getData|create|all] [--client zk-elect|node-zookeeper-client|both]
+                          [--zk-version x.y.z] [--json]
   --zookeeper <cs>   use this server instead of starting a TestingServer
+  --zk-version <v>   the ZooKeeper release of that TestingServer: x.y.z or debian (default ${DEFAULTS.zkVersion})
   --ops <n>          pipelined getData calls per run (default 100000)
   --creates <n>      pipelined creates per run (default 20000)
   --window <n>       requests kept in flight, the same for both clients (default 1000)
@@ -74,6 +77,8 @@ interface Options {
   warmup: number;
   scenarios: Scenario[];
   clients: ImplName[];
+  /** The release of the TestingServer started without --zookeeper. */
+  zkVersion: string;
   json: boolean;
 }
 
@@ -99,6 +104,7 @@ function parseOptions(argv: string[]): Options {
         warmup: { type: 'string' },
         scenario: { type: 'string' },
         client: { type: 'string' },
+        'zk-version': { type: 'string' },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -122,8 +128,11 @@ function parseOptions(argv: string[]): Options {
   if (client !== 'both' && !IMPLS.includes(client as ImplName)) {
     throw new UsageError(`--client must be zk-elect, node-zookeeper-client or both, got ${JSON.stringify(client)}`);
   }
+  const zkVersion = values['zk-version'] ?? DEFAULTS.zkVersion;
+  if (!/^(\d+\.\d+\.\d+|debian)$/.test(zkVersion)) throw new UsageError(`--zk-version must be a release such as ${DEFAULTS.zkVersion}, or debian; got ${JSON.stringify(zkVersion)}`);
   return {
     zookeeper: values.zookeeper,
+    zkVersion,
     clients: client === 'both' ? [...IMPLS] : [client as ImplName],
     ops: int('ops', values.ops, 100_000, 1),
     creates: int('creates', values.creates, 20_000, 1),
@@ -334,8 +343,8 @@ async function main(): Promise<number> {
   try {
     let cs = opts.zookeeper;
     if (!cs) {
-      log('starting a ZooKeeper TestingServer (tickTime 2000) ...');
-      server = await TestingServer.start({ tickTime: 2000 });
+      log(`starting a ZooKeeper ${opts.zkVersion} TestingServer (tickTime 2000) ...`);
+      server = await TestingServer.start({ tickTime: 2000, version: opts.zkVersion });
       cs = server.connectString;
     }
     const serverVersion = await serverVersionOf(cs);

@@ -5,8 +5,8 @@
  * @module
  */
 import type { BenchOptions } from './lib/options.js';
-import type { CrashResult, FailoverResult, FloorResult, HerdResult, OpsResult, ScaleResult, ScenarioResult } from './lib/types.js';
-import { IMPL_LABELS } from './lib/types.js';
+import type { CrashResult, FailoverResult, FloorResult, HerdResult, OpsResult, PeerName, PeerVersions, ScaleResult, ScenarioResult } from './lib/types.js';
+import { implLabels } from './lib/types.js';
 
 /** Where and on what the run happened. */
 export interface MachineInfo {
@@ -17,8 +17,12 @@ export interface MachineInfo {
   node: string;
   loadAverageStart: number[];
   loadAverageEnd?: number[];
+  /** The ZooKeeper server: `version` as the server itself reports it (`srvr`). */
   server: { kind: string; connectString: string; version?: string; tickTime?: number; jvmFlags?: string[] };
-  peers: Record<string, string>;
+  /** The versions the peers of this run ran on (and the JVM's). */
+  peers: PeerVersions;
+  /** Where each peer's library came from: a registry (Maven Central, PyPI) or Debian's package. */
+  peerSources?: Partial<Record<PeerName, string>>;
 }
 
 /** One of the issue's targets, evaluated. */
@@ -52,15 +56,32 @@ export interface BenchReport {
   targets: Target[];
 }
 
-const label = (impl: string) => IMPL_LABELS[impl] ?? (impl === 'zk-elect/session-close' ? 'zk-elect (session close only)' : impl);
-/** Client-level names (floor, ops: no recipe involved). */
-const CLIENT_LABELS: Readonly<Record<string, string>> = {
-  'zk-elect': 'zk-elect client',
-  java: 'ZooKeeper 3.8 Java client',
-  kazoo: 'kazoo 2.8 client',
-  nzc: 'node-zookeeper-client 1.1',
-};
-const clientLabel = (impl: string) => CLIENT_LABELS[impl] ?? impl;
+/** How a report names implementations (recipes) and clients (floor, ops: no recipe involved). */
+interface Names {
+  label(impl: string): string;
+  clientLabel(impl: string): string;
+  /** The ops clients: the Java client runs its async API there. */
+  opsClientLabel(impl: string): string;
+}
+
+/** The names of `r`'s implementations, with the versions that ran in it. */
+function namesOf(r: BenchReport): Names {
+  const v = r.machine.peers;
+  const impls = implLabels(v);
+  const at = (name: string, version: string | undefined) => (version ? `${name} ${version}` : name);
+  const clients: Readonly<Record<string, string>> = {
+    'zk-elect': 'zk-elect client',
+    java: `${at('ZooKeeper', v.zookeeperJavaClient)} Java client`,
+    kazoo: `${at('kazoo', v.kazoo)} client`,
+    nzc: at('node-zookeeper-client', v.nodeZookeeperClient),
+  };
+  const clientLabel = (impl: string) => clients[impl] ?? impl;
+  return {
+    label: (impl) => impls[impl] ?? (impl === 'zk-elect/session-close' ? 'zk-elect (session close only)' : impl),
+    clientLabel,
+    opsClientLabel: (impl) => (impl === 'java' ? `${clientLabel(impl)} (async API)` : clientLabel(impl)),
+  };
+}
 const f2 = (v: number | null | undefined) => (v === null || v === undefined || Number.isNaN(v) ? '–' : v.toFixed(2));
 const ratio = (a: number, b: number) => (b > 0 ? a / b : Number.NaN);
 const x2 = (v: number) => (Number.isFinite(v) ? `${v.toFixed(2)}×` : '–');
@@ -98,6 +119,7 @@ const ISSUE_PEERS = ['curator', 'java', 'kazoo'];
 const EXTRA_PEERS = ['nzc'];
 
 function evaluate(r: BenchReport): Target[] {
+  const { clientLabel } = namesOf(r);
   const t: Target[] = [];
   const failovers = of<FailoverResult>(r.results, 'failover');
   for (const n of [...new Set(failovers.map((f) => f.candidates))]) {
@@ -239,6 +261,8 @@ function roundsText(x: FailoverResult | FloorResult | undefined): string {
 type Table = { title: string; head: string[]; rows: string[][]; notes?: string[]; left?: number };
 
 function tables(r: BenchReport): Table[] {
+  const names = namesOf(r);
+  const { label, clientLabel } = names;
   const out: Table[] = [];
   const floors = of<FloorResult>(r.results, 'floor');
   if (floors.length) {
@@ -339,7 +363,7 @@ function tables(r: BenchReport): Table[] {
       for (const [client, m] of Object.entries(byClient)) {
         rows.push([
           `${op} ×${int(op === 'getData' ? o.ops.getData : o.ops.create)}`,
-          client === 'java' ? 'ZooKeeper 3.8 Java client (async API)' : clientLabel(client),
+          names.opsClientLabel(client),
           int(m.opsPerSec),
           f2(m.p50Ms),
           f2(m.p99Ms),
@@ -359,13 +383,13 @@ function tables(r: BenchReport): Table[] {
       left: 2,
       notes,
     });
-    if (o.sweep?.length) out.push(sweepTable(o));
+    if (o.sweep?.length) out.push(sweepTable(o, names));
   }
   return out;
 }
 
 /** getData ops/s per client and window: the main window's median and one run at each other. */
-function sweepTable(o: OpsResult): Table {
+function sweepTable(o: OpsResult, { clientLabel, opsClientLabel }: Names): Table {
   const sweep = o.sweep ?? [];
   const windows = [...new Set([o.window, ...sweep.map((s) => s.window)])].sort((a, b) => a - b);
   const clients = [...new Set(sweep.map((s) => s.client))];
@@ -377,7 +401,7 @@ function sweepTable(o: OpsResult): Table {
   return {
     title: `ops: getData ops/s by requests in flight (window ${int(o.window)}: the median above; others: one run of ${int(sweep[0]?.n ?? 0)} calls each)`,
     head: ['client', ...windows.map((w) => `window ${int(w)}`)],
-    rows: clients.map((c) => [c === 'java' ? 'ZooKeeper 3.8 Java client (async API)' : clientLabel(c), ...windows.map((w) => cell(c, w))]),
+    rows: clients.map((c) => [opsClientLabel(c), ...windows.map((w) => cell(c, w))]),
     notes: best ? [`the most this server gave any client here: ${int(best.opsPerSec)} ops/s (${clientLabel(best.client)}, window ${int(best.window)}, one run); every client's figure is capped by the server it shares 2 CPUs with`] : [],
   };
 }
@@ -390,14 +414,25 @@ function textTable(t: Table): string {
 
 function describe(r: BenchReport): string[] {
   const m = r.machine;
-  const peers = Object.entries(m.peers)
-    .map(([k, v]) => `${k} ${v}`)
-    .join(', ');
   return [
     `machine: ${m.cpus} CPUs (${m.cpuModel}), ${m.memoryGiB} GiB, ${m.os}; Node ${m.node}; load average ${m.loadAverageStart.join(' ')} at start${m.loadAverageEnd ? `, ${m.loadAverageEnd.join(' ')} at end` : ''}`,
     `server: ZooKeeper ${m.server.version ?? '?'} standalone, ${m.server.kind}, tickTime ${m.server.tickTime ?? '?'} ms${m.server.jvmFlags ? `, JVM ${m.server.jvmFlags.join(' ')}` : ''}; same machine as the clients`,
-    `peers: ${peers}`,
+    `peers: ${peersText(m)}`,
   ];
+}
+
+/** Every peer's version and where it came from, then the JVM. */
+function peersText(m: MachineInfo): string {
+  const v = m.peers;
+  const src = m.peerSources ?? {};
+  const from = (peer: PeerName) => (src[peer] ? ` (${src[peer]})` : '');
+  const items = [
+    v.curator && `Apache Curator ${v.curator}${from('curator')}`,
+    v.zookeeperJavaClient && `ZooKeeper Java client ${v.zookeeperJavaClient}${from('java')}`,
+    v.kazoo && `kazoo ${v.kazoo}${v.python ? ` on Python ${v.python}` : ''}${from('kazoo')}`,
+    v.nodeZookeeperClient && `node-zookeeper-client ${v.nodeZookeeperClient}${from('nzc')}`,
+  ].filter(Boolean);
+  return `${items.length ? items.join('; ') : 'none'}${v.java ? `; Java ${v.java}` : ''}`;
 }
 
 function targetLines(r: BenchReport, md: boolean): string[] {
@@ -449,6 +484,7 @@ const xmlEsc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').rep
 
 /** failover.svg: per N, p50 (solid) and p99 (light) bars on a log scale, the floor as a line; ops below. */
 export function renderSvg(r: BenchReport): string {
+  const { label, clientLabel } = namesOf(r);
   const failovers = of<FailoverResult>(r.results, 'failover');
   const sizes = [...new Set(failovers.map((f) => f.candidates))];
   const W = 960;
@@ -513,7 +549,7 @@ export function renderSvg(r: BenchReport): string {
       const y = y0 + 34 + i * (barH + gap);
       const c = COLORS[client] ?? '#888';
       const w = (m.opsPerSec / max) * plotW;
-      el.push(`<text x="${plotX - 8}" y="${y + 12}" text-anchor="end">${xmlEsc(client === 'java' ? 'ZooKeeper 3.8 Java client (async)' : clientLabel(client))}</text>`);
+      el.push(`<text x="${plotX - 8}" y="${y + 12}" text-anchor="end">${xmlEsc(client === 'java' ? `${clientLabel(client)} (async)` : clientLabel(client))}</text>`);
       el.push(`<rect x="${plotX}" y="${y}" width="${w.toFixed(1)}" height="${barH}" fill="${c}"/>`);
       el.push(`<text x="${(plotX + w + 4).toFixed(1)}" y="${y + 12}">${int(m.opsPerSec)} ops/s</text>`);
     });

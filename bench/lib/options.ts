@@ -45,6 +45,8 @@ export interface BenchOptions {
   opsClients: ('zk-elect' | 'nzc' | 'java')[];
   serverJit: 'full' | 'c1';
   tickTime: number;
+  /** The ZooKeeper release of a local server, `X.Y.Z` or `debian` (the test harness's `TestingServer` `version`); unused with `zookeeper`. */
+  zkVersion: string;
   /** pid of a local server given with --zookeeper (CPU accounting in ops). */
   serverPid?: number;
   /** Tiny sizes (--quick): \`all\` then writes no files unless --out is given. */
@@ -78,6 +80,7 @@ export const DEFAULTS: Omit<BenchOptions, 'target' | 'scenarios' | 'json' | 'pee
   opsClients: ['zk-elect', 'nzc', 'java'],
   serverJit: 'full',
   tickTime: 2000,
+  zkVersion: '3.9.5',
 };
 
 /** `--quick`: tiny sizes for a smoke run (seconds, not minutes). */

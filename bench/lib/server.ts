@@ -18,6 +18,7 @@ export interface BenchServer {
   tickTime?: number;
   /** What was started: 'external', 'local (full JIT)' or 'TestingServer (C1 only)'. */
   kind: string;
+  /** The ZooKeeper release the server reports (`srvr`), when it answers. */
   version?: string;
   jvmFlags?: string[];
   /** The server JVM's process id, for a local server (CPU accounting). */
@@ -67,21 +68,31 @@ export interface LocalServerOptions {
   /** 'full' (tiered C1+C2, 1 GiB heap) or 'c1' (the tests' fast-start JVM, TieredStopAtLevel=1). */
   jit: 'full' | 'c1';
   maxSessionTimeout?: number;
+  /** The ZooKeeper release to run (the harness's `TestingServer` option); the harness's default when absent. */
+  version?: string;
 }
 
 /**
  * Starts a fresh standalone server on 127.0.0.1 with the test harness (which also cleans up
- * its JVM and temp dir whatever happens to this process) and waits until it serves.
+ * its JVM and temp dir whatever happens to this process) and waits until it serves. The
+ * first start of a release not cached yet blocks while the harness resolves it from Maven Central.
+ * @throws what `TestingServer.start` throws, e.g. `ZooKeeperNotFoundError` for a release it cannot get.
  */
 export async function startLocalServer(opts: LocalServerOptions): Promise<BenchServer> {
-  const ts = await TestingServer.start({ tickTime: opts.tickTime, jit: opts.jit, ...(opts.maxSessionTimeout ? { maxSessionTimeout: opts.maxSessionTimeout } : {}) });
+  const ts = await TestingServer.start({
+    tickTime: opts.tickTime,
+    jit: opts.jit,
+    ...(opts.maxSessionTimeout ? { maxSessionTimeout: opts.maxSessionTimeout } : {}),
+    ...(opts.version ? { version: opts.version } : {}),
+  });
   return {
     connectString: ts.connectString,
     host: HOST,
     port: ts.port,
     tickTime: opts.tickTime,
     kind: opts.jit === 'full' ? 'local (full tiered JIT)' : 'TestingServer (C1 only: -XX:TieredStopAtLevel=1)',
-    version: await versionOf(HOST, ts.port),
+    // The harness read it from the server's own srvr reply; ask again only if it could not.
+    version: ts.version || (await versionOf(HOST, ts.port)),
     jvmFlags: ts.jvmFlags,
     pid: ts.pid,
     mntr: mntrOf(HOST, ts.port),
@@ -92,6 +103,6 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<BenchS
 /** The server for a run: `--zookeeper` if given, else a fresh local one. */
 export async function openServer(opts: { zookeeper?: string; serverPid?: number } & LocalServerOptions): Promise<BenchServer> {
   if (opts.zookeeper) return externalServer(opts.zookeeper, opts.serverPid);
-  log(`starting a fresh local ZooKeeper (tickTime ${opts.tickTime}, ${opts.jit === 'full' ? 'full JIT' : 'C1-only TestingServer'}) ...`);
+  log(`starting a fresh local ZooKeeper${opts.version ? ` ${opts.version}` : ''} (tickTime ${opts.tickTime}, ${opts.jit === 'full' ? 'full JIT' : 'C1-only TestingServer'}) ...`);
   return startLocalServer(opts);
 }

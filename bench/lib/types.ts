@@ -13,14 +13,32 @@ export type ScenarioName = (typeof SCENARIOS)[number];
 export const PEERS = ['curator', 'java', 'kazoo', 'nzc'] as const;
 export type PeerName = (typeof PEERS)[number];
 
-/** What each implementation is, for tables and the chart. */
-export const IMPL_LABELS: Readonly<Record<string, string>> = {
-  'zk-elect': 'zk-elect (LeaderElection)',
-  curator: 'Curator 5.4 LeaderLatch',
-  java: 'ZooKeeper 3.8 Java client (design algorithm)',
-  kazoo: 'kazoo 2.8 Election',
-  nzc: 'node-zookeeper-client 1.1 (design algorithm)',
-};
+/** The versions the peers ran on, as detected (the report's `machine.peers`). */
+export interface PeerVersions {
+  curator?: string;
+  zookeeperJavaClient?: string;
+  kazoo?: string;
+  /** The interpreter kazoo ran under. */
+  python?: string;
+  nodeZookeeperClient?: string;
+  /** The JVM (the Java peers' and the local server's). */
+  java?: string;
+}
+
+/**
+ * What each implementation is, for tables and the chart, named with the versions that ran
+ * (`versions`; a version it lacks is left out of the name).
+ */
+export function implLabels(versions: PeerVersions): Readonly<Record<string, string>> {
+  const at = (name: string, version: string | undefined) => (version ? `${name} ${version}` : name);
+  return {
+    'zk-elect': 'zk-elect (LeaderElection)',
+    curator: `${at('Curator', versions.curator)} LeaderLatch`,
+    java: `${at('ZooKeeper', versions.zookeeperJavaClient)} Java client (design algorithm)`,
+    kazoo: `${at('kazoo', versions.kazoo)} Election`,
+    nzc: `${at('node-zookeeper-client', versions.nodeZookeeperClient)} (design algorithm)`,
+  };
+}
 
 /** One failover measurement: N candidates, leader closes, time to the successor's "I am leader". */
 export interface FailoverResult {

@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""Peer program on kazoo 2.8 (Debian's python3-kazoo), run with Debian's /usr/bin/python3.
+"""Peer program on kazoo: the release bench/lib/peer-install.ts names, from PyPI, run with the
+python of its virtualenv; else Debian's python3-kazoo, run with Debian's /usr/bin/python3.
 
   failover  kazoo's Election recipe: N candidates, each with its own KazooClient (own session)
             and a thread blocked in election.run(lead); each round the leader stops its client
@@ -8,7 +9,7 @@
 
 Progress on stderr; one JSON result line on stdout with the fields of bench/lib/types.ts.
 
-  /usr/bin/python3 bench/peers/kazoo_peer.py failover --zookeeper 127.0.0.1:2181 --candidates 10
+  <venv>/bin/python bench/peers/kazoo_peer.py failover --zookeeper 127.0.0.1:2181 --candidates 10
 """
 import json
 import logging

@@ -1,9 +1,10 @@
-// Peer program on Apache Curator 5.4: the failover scenario with LeaderLatch, the recipe most
+// Peer program on Apache Curator (the release bench/lib/peer-install.ts names, from Maven Central;
+// else Debian's libcurator-recipes-java): the failover scenario with LeaderLatch, the recipe most
 // JVM users would pick. Each candidate has its own CuratorFramework (its own session).
 // The leader leaves as Curator users shut down: latch.close() then client.close().
 // Prints progress on stderr and one JSON result line on stdout (the fields of FailoverResult).
 //
-//   java -cp <tmp>:/usr/share/java/curator-recipes.jar:/usr/share/java/slf4j-nop.jar CuratorPeer failover
+//   java -cp <tmp>:<Curator's jars and their dependencies, slf4j-nop> CuratorPeer failover
 //        --zookeeper 127.0.0.1:2181 --candidates 10 --rounds 200 --warmup 20 --session-timeout 30000
 
 import java.util.ArrayDeque;

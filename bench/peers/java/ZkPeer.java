@@ -1,11 +1,12 @@
-// Peer program on the plain ZooKeeper 3.8 Java client (no Curator):
+// Peer program on the plain ZooKeeper Java client (no Curator; the same client jars the Curator
+// peer runs on, see bench/lib/peer-install.ts):
 //   failover  the design's algorithm (EPHEMERAL_SEQUENTIAL candidates, each watches only its
 //             predecessor with getData and re-lists on NodeDeleted), async API throughout;
 //   floor     closeSession of one session to a second client's NodeDeleted notification;
 //   ops       a line-driven server for the pipelined getData/create throughput runs.
 // Prints progress on stderr and one JSON result line on stdout (ops: one line per command).
 //
-//   java -cp <tmp>:/usr/share/java/zookeeper.jar:... ZkPeer failover --zookeeper 127.0.0.1:2181
+//   java -cp <tmp>:<the ZooKeeper client's jars, slf4j-nop> ZkPeer failover --zookeeper 127.0.0.1:2181
 //        --candidates 10 --rounds 200 --warmup 20 --session-timeout 30000 --pause 5
 //
 // Known behaviour of the Java client measured here (it shows in the failover tails of this peer

@@ -17,7 +17,8 @@ const OPS_CLIENTS = ['zk-elect', 'nzc', 'java'] as const;
 const USAGE = `Usage: zk-elect bench <scenario>[,<scenario>...] [flags]
 
 Measures leader election on ZooKeeper against what people would otherwise pick — Apache
-Curator 5.4 LeaderLatch, the ZooKeeper 3.8 Java client, kazoo 2.8, node-zookeeper-client —
+Curator LeaderLatch, the ZooKeeper Java client, kazoo, node-zookeeper-client (the newest
+releases from Maven Central and PyPI, else Debian's packages; the report names the versions) —
 on the same server in the same run. Needs a source checkout (the bench/ directory, built).
 
 Scenarios:
@@ -64,6 +65,8 @@ Flags:
       --server-jit <full|c1> local server: full tiered JIT (default), or c1 = the test
                              harness's TestingServer (-XX:TieredStopAtLevel=1)
       --tick-time <ms>       local server tickTime (default 2000)
+      --zk-version <x.y.z>   the local server's ZooKeeper release, from Maven Central (once, into
+                             the cache), or debian for Debian's package (default 3.9.5)
       --out <dir>            write latest.json, latest.md and failover.svg there
                              (\`all\` writes to bench/results/ by default)
       --quick                tiny sizes, for a smoke run (\`all\` then writes no files without --out)
@@ -103,6 +106,7 @@ const OPTIONS = {
   'ops-clients': { type: 'string' },
   'server-jit': { type: 'string' },
   'tick-time': { type: 'string' },
+  'zk-version': { type: 'string' },
   out: { type: 'string' },
   quick: { type: 'boolean' },
   'server-pid': { type: 'string' },
@@ -154,6 +158,13 @@ function listOf<T extends string>(value: string | undefined, flag: string, allow
   return [...new Set(items as T[])];
 }
 
+/** A ZooKeeper release such as 3.9.5, or `debian` (what the test harness's TestingServer takes). */
+function releaseOption(value: string | undefined, flag: string, fallback: string): string {
+  if (value === undefined) return fallback;
+  if (!/^(\d+\.\d+\.\d+|debian)$/.test(value)) throw new UsageError(`--${flag} must be a release such as ${fallback}, or debian; got ${JSON.stringify(value)}`);
+  return value;
+}
+
 /** Turns flags into BenchOptions. @throws UsageError naming the offending flag. */
 function toOptions(target: string, scenarios: ScenarioName[], v: Record<string, string | boolean | undefined>, m: BenchModules): BenchOptions {
   const s = (k: string) => v[k] as string | undefined;
@@ -191,6 +202,7 @@ function toOptions(target: string, scenarios: ScenarioName[], v: Record<string, 
     opsClients: listOf(s('ops-clients'), 'ops-clients', OPS_CLIENTS, d.opsClients),
     serverJit: oneOf(s('server-jit'), 'server-jit', ['full', 'c1'] as const, d.serverJit),
     tickTime: int('tick-time', d.tickTime),
+    zkVersion: releaseOption(s('zk-version'), 'zk-version', d.zkVersion),
     serverPid: s('server-pid') !== undefined ? int('server-pid', 0) : undefined,
     quick: v.quick === true,
     out: s('out'),
