@@ -4,6 +4,7 @@
  * @module
  */
 import type { PeerName, ScenarioName } from './types.js';
+import { DEFAULT_ZOOKEEPER_VERSION } from '../../src/testing/index.js';
 
 /** How zk-elect's failing leader leaves in `failover`. */
 export type CloseMode = 'election' | 'session';
@@ -80,7 +81,8 @@ export const DEFAULTS: Omit<BenchOptions, 'target' | 'scenarios' | 'json' | 'pee
   opsClients: ['zk-elect', 'nzc', 'java'],
   serverJit: 'full',
   tickTime: 2000,
-  zkVersion: '3.9.5',
+  // ZK_VERSION sets the default for the benchmarks as for the tests and the demo.
+  zkVersion: process.env.ZK_VERSION?.trim() || DEFAULT_ZOOKEEPER_VERSION,
 };
 
 /** `--quick`: tiny sizes for a smoke run (seconds, not minutes). */

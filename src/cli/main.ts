@@ -7,6 +7,7 @@
 import { readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { CliError, EXIT, reportError } from './common.js';
+import { DEFAULT_ZOOKEEPER_VERSION } from '../testing/install.js';
 
 /** A command module: `run` parses its own flags and resolves with the process exit code. */
 export interface CommandModule {
@@ -35,6 +36,8 @@ ${Object.entries(COMMANDS)
 
 Environment:
   ZK_CONNECT   default ZooKeeper connect string (else 127.0.0.1:2181)
+  ZK_VERSION   the ZooKeeper release \`demo\` and \`bench\` start locally: X.Y.Z from Maven
+               Central (default ${DEFAULT_ZOOKEEPER_VERSION}) or debian
 
 Exit codes:
   0  success, or graceful shutdown after Ctrl-C / SIGTERM

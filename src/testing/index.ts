@@ -1,14 +1,22 @@
 /**
  * `zk-elect/testing`: start real ZooKeeper servers from tests, examples and benchmarks.
  *
- * Needs a ZooKeeper installation (Debian's `zookeeper` package or `ZOOKEEPER_HOME`) and Java;
- * {@link findZooKeeper} explains how to get them when they are missing. Every JVM started here
+ * Needs Java and a ZooKeeper release: any `X.Y.Z` from Maven Central (through `mvn`, cached
+ * per user), an Apache tarball in `ZOOKEEPER_HOME`, or Debian's `zookeeper` package; `version`
+ * or `ZK_VERSION` picks it. {@link findZooKeeper} explains how to get what is missing. Every JVM started here
  * is killed and every temp dir deleted when the Node process exits, even if `stop()` was not called.
  * @module
  */
 export { TestingServer, TestingCluster } from './cluster.js';
 export type { TestingOptions, TestingTls, TestingClusterMember } from './cluster.js';
-export { findZooKeeper, ZooKeeperNotFoundError, JavaNotFoundError } from './install.js';
+export {
+  findZooKeeper,
+  ZooKeeperNotFoundError,
+  JavaNotFoundError,
+  DEFAULT_ZOOKEEPER_VERSION,
+  NEWEST_ZOOKEEPER,
+  TESTED_ZOOKEEPER_VERSIONS,
+} from './install.js';
 export type { ZooKeeperInstall } from './install.js';
 export { resolveMavenJars, cacheRoot, MavenResolveError } from './maven.js';
 export type { MavenArtifact } from './maven.js';

@@ -27,10 +27,24 @@ export interface ZooKeeperInstall {
 }
 
 /**
- * The release the harness runs when neither `ZK_VERSION`, `ZOOKEEPER_HOME` nor a `version`
- * option says otherwise: the newest 3.9 release whose dependencies Maven Central serves.
+ * The newest release of each line that resolves from Maven Central with its dependencies.
+ * (3.8.7 is published, but its parent POM is not served, so Maven cannot resolve it; 3.9.6's
+ * dependencies are not served either.)
  */
-export const DEFAULT_ZOOKEEPER_VERSION = '3.9.5';
+export const NEWEST_ZOOKEEPER = { '3.8': '3.8.6', '3.9': '3.9.5' } as const;
+
+/**
+ * The release the harness runs when neither `ZK_VERSION`, `ZOOKEEPER_HOME` nor a `version`
+ * option says otherwise: the newest 3.9 release.
+ */
+export const DEFAULT_ZOOKEEPER_VERSION = NEWEST_ZOOKEEPER['3.9'];
+
+/**
+ * The releases `npm run test:compat` runs the integration tests against, oldest first:
+ * the last release of each line from 3.5 to 3.7, 3.7.1 (the design's), the newest 3.8 and 3.9,
+ * and Debian 12's package (3.8.0).
+ */
+export const TESTED_ZOOKEEPER_VERSIONS: readonly string[] = ['3.5.10', '3.6.4', '3.7.1', '3.7.2', NEWEST_ZOOKEEPER['3.8'], NEWEST_ZOOKEEPER['3.9'], 'debian'];
 
 const HOW_TO_FIX = [
   'To fix it, do one of:',

@@ -66,7 +66,7 @@ Flags:
                              harness's TestingServer (-XX:TieredStopAtLevel=1)
       --tick-time <ms>       local server tickTime (default 2000)
       --zk-version <x.y.z>   the local server's ZooKeeper release, from Maven Central (once, into
-                             the cache), or debian for Debian's package (default 3.9.5)
+                             the cache), or debian for Debian's package (default $ZK_VERSION, else 3.9.5)
       --out <dir>            write latest.json, latest.md and failover.svg there
                              (\`all\` writes to bench/results/ by default)
       --quick                tiny sizes, for a smoke run (\`all\` then writes no files without --out)

@@ -7,7 +7,7 @@ import { startDemo, type DemoOptions } from '../../dashboard/app.js';
 import { MAX_NODES } from '../../dashboard/actions.js';
 import { FleetError } from '../../dashboard/fleet.js';
 import { entryPrinter, openInBrowser, printBanner, runUntilSignal } from '../../dashboard/terminal.js';
-import { JavaNotFoundError, ZooKeeperNotFoundError } from '../../testing/index.js';
+import { DEFAULT_ZOOKEEPER_VERSION, JavaNotFoundError, ZooKeeperNotFoundError } from '../../testing/index.js';
 import { CliError, EXIT, UsageError, intOption, resolveConnectString, runCommand } from '../common.js';
 
 const USAGE = `Usage: zk-elect demo [flags]
@@ -29,8 +29,9 @@ Flags:
       --open                 open the dashboard in the desktop's browser, if there is one
   -h, --help                 show this help
 
-Needs Java and ZooKeeper (Debian: apt-get install zookeeper, or ZOOKEEPER_HOME) unless
---zookeeper is given.
+Unless --zookeeper is given, it starts local servers: Java, plus the ZooKeeper release in
+$ZK_VERSION (default ${DEFAULT_ZOOKEEPER_VERSION}, resolved once from Maven Central with mvn;
+ZK_VERSION=debian for Debian's zookeeper package; or ZOOKEEPER_HOME, an Apache binary tarball).
 `;
 
 const OPTIONS = {

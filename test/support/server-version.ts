@@ -1,0 +1,47 @@
+// What the ZooKeeper release under test supports, for tests that run against every release of
+// the compatibility matrix (ZK_VERSION): the same test asserts the operation's result where the
+// server has it, and the client's refusal where it does not.
+import assert from 'node:assert/strict';
+import { KeeperState, UnimplementedError, ZooKeeper } from '../../src/index.js';
+
+/** True when release `version` (e.g. a TestingServer's `version`, `3.5.10`) is `min` or newer. */
+export function atLeast(version: string, min: string): boolean {
+  const a = version.split('.').map(Number);
+  const b = min.split('.').map(Number);
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const d = (a[i] ?? 0) - (b[i] ?? 0);
+    if (d !== 0) return d > 0;
+  }
+  return true;
+}
+
+/**
+ * For a server older than 3.6 (3.5): asserts that `call` rejects with an UnimplementedError
+ * naming 3.6.0, that the session outlives the disconnect that 3.5 follows it with, and that a
+ * second call is refused by the client at once, without another disconnect. Uses a client of
+ * its own so the disconnect touches no other test.
+ */
+export async function assertRefusedBefore36(connectString: string, call: (zk: ZooKeeper) => Promise<unknown>): Promise<void> {
+  const zk = await ZooKeeper.connect(connectString, { sessionTimeout: 10000 });
+  try {
+    const sessionId = zk.sessionId;
+    const states: KeeperState[] = [];
+    const reconnected = new Promise<void>((resolve) =>
+      zk.on('state', (s) => {
+        states.push(s);
+        if (s === KeeperState.SyncConnected) resolve();
+      }),
+    );
+    const needs36 = (e: unknown) => e instanceof UnimplementedError && e.requiredVersion === '3.6.0' && /needs ZooKeeper 3\.6\.0 or newer/.test(e.message);
+    await assert.rejects(call(zk), needs36);
+    await reconnected; // 3.5 closes the connection after answering an opcode it does not know
+    assert.deepEqual(states, [KeeperState.Disconnected, KeeperState.SyncConnected]);
+    assert.equal(zk.sessionId, sessionId, 'the session survives');
+    assert.ok(await zk.exists('/'), 'the client works after the reconnect');
+    await assert.rejects(call(zk), (e: unknown) => needs36(e) && /not sent again/.test((e as Error).message));
+    assert.ok(await zk.exists('/'));
+    assert.equal(states.length, 2, 'the local refusal caused no disconnect');
+  } finally {
+    await zk.close();
+  }
+}
