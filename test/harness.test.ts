@@ -12,7 +12,9 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import {
+  DEFAULT_ZOOKEEPER_VERSION,
   JavaNotFoundError,
+  NEWEST_ZOOKEEPER,
   TestingCluster,
   TestingServer,
   ZooKeeperNotFoundError,
@@ -99,6 +101,65 @@ test('findZooKeeper accepts an Apache tarball layout in ZOOKEEPER_HOME', async (
   assert.equal(found.home, home);
   assert.equal(found.version, '3.9.9');
   assert.equal(found.classpath.split(path.delimiter).length, 3);
+});
+
+test('a release asked for is the release that runs: version option, ZK_VERSION, srvr', async (t) => {
+  // The matrix sets ZK_VERSION; the default start must run exactly that release.
+  const asked = process.env.ZK_VERSION?.trim() || (process.env.ZOOKEEPER_HOME ? undefined : DEFAULT_ZOOKEEPER_VERSION);
+  const byDefault = await TestingServer.start();
+  t.after(() => byDefault.stop());
+  const expected = asked === 'debian' || asked === undefined ? (await findZooKeeper()).version : asked;
+  assert.equal(byDefault.version, expected);
+  assert.equal((await byDefault.srvr()).version, expected);
+
+  const other = asked === NEWEST_ZOOKEEPER['3.8'] ? NEWEST_ZOOKEEPER['3.9'] : NEWEST_ZOOKEEPER['3.8'];
+  const chosen = await TestingServer.start({ version: other });
+  t.after(() => chosen.stop());
+  assert.equal(chosen.version, other);
+  assert.equal((await chosen.srvr()).version, other);
+});
+
+test('a release that cannot be had fails with one clear message and starts nothing', async () => {
+  const before = new Set(readdirSync(os.tmpdir()).filter((n) => n.startsWith('zk-elect-')));
+  await assert.rejects(TestingServer.start({ version: '3.0.99' }), (err: unknown) => {
+    assert.ok(err instanceof ZooKeeperNotFoundError, String(err));
+    assert.match(err.message, /ZooKeeper 3\.0\.99 could not be resolved from Maven Central/);
+    assert.match(err.message, /Tried: mvn .*dependency:copy-dependencies/);
+    assert.match(err.message, /ZOOKEEPER_HOME/);
+    return true;
+  });
+  await assert.rejects(TestingServer.start({ version: 'latest' }), /"latest" is not a release: use X\.Y\.Z/);
+  const after = readdirSync(os.tmpdir()).filter((n) => n.startsWith('zk-elect-') && !before.has(n));
+  assert.deepEqual(after, [], 'no temp dir left');
+});
+
+test('a server reporting another version than its installation claims fails to start', async () => {
+  const install = await findZooKeeper(process.env, NEWEST_ZOOKEEPER['3.9']);
+  await assert.rejects(TestingServer.start({ install: { ...install, version: '3.9.0' } }), /reports version \d+\.\d+\.\d+, but .* was expected to hold 3\.9\.0/);
+});
+
+test('concurrent first resolutions of a release share one cache entry safely', async (t) => {
+  const cache = mkdtempSync(path.join(os.tmpdir(), 'zk-elect-cache-'));
+  t.after(() => rmSync(cache, { recursive: true, force: true }));
+  const env = { ...process.env, ZK_ELECT_CACHE: cache, ZOOKEEPER_HOME: '' };
+  const [a, b] = await Promise.all([findZooKeeper(env, '3.5.10'), findZooKeeper(env, '3.5.10')]);
+  assert.equal(a.version, '3.5.10');
+  assert.equal(a.source, 'maven');
+  assert.equal(a.classpath, b.classpath);
+  assert.ok(a.classpath.split(path.delimiter).every((jar) => jar.startsWith(path.join(cache, 'zookeeper', '3.5.10', 'lib')) && existsSync(jar)));
+  assert.deepEqual(readdirSync(path.join(cache, 'zookeeper')), ['3.5.10'], 'no temporary copy left behind');
+});
+
+test('ZOOKEEPER_HOME is used only for the release it holds', async (t) => {
+  const home = mkdtempSync(path.join(os.tmpdir(), 'zk-elect-home-'));
+  t.after(() => rmSync(home, { recursive: true, force: true }));
+  mkdirSync(path.join(home, 'lib'));
+  writeFileSync(path.join(home, 'lib', 'zookeeper-3.9.9.jar'), '');
+  const env = { ZOOKEEPER_HOME: home, PATH: process.env.PATH, HOME: process.env.HOME };
+  assert.equal((await findZooKeeper(env, '3.9.9')).source, 'zookeeper-home');
+  const fromMaven = await findZooKeeper(env, NEWEST_ZOOKEEPER['3.9']);
+  assert.equal(fromMaven.source, 'maven');
+  assert.equal(fromMaven.version, NEWEST_ZOOKEEPER['3.9']);
 });
 
 test('a server that dies during startup fails start() with its log tail, and cleans up', async () => {

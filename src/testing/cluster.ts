@@ -307,6 +307,8 @@ export class TestingCluster {
       );
       await Promise.all(servers.map((s) => s.start()));
       await waitForQuorum(servers, deadline);
+      // Records each server's version, and fails a server that runs another release than asked.
+      await Promise.all(servers.map((s) => s.waitServing(deadline, QUORUM_MODES)));
       const tls = material ? tlsInfo(material, servers.map((s) => s.spec.securePort as number)) : undefined;
       return new TestingCluster(servers, tempDir, opts, tls);
     } catch (err) {
