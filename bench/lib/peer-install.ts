@@ -12,9 +12,9 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
-import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { cacheRoot, resolveMavenJars } from '../../src/testing/index.js';
+import { cacheRoot, publishCacheEntry, resolveMavenJars } from '../../src/testing/index.js';
 
 /** Apache Curator's newest 5.x release on Maven Central. The ZooKeeper Java client is whichever one it depends on. */
 export const CURATOR_VERSION = '5.9.0';
@@ -179,15 +179,7 @@ async function makeVenv(dir: string, env: NodeJS.ProcessEnv): Promise<void> {
  * not usable (a killed install, or a base python gone since) is replaced.
  */
 async function publishVenv(work: string, dir: string, env: NodeJS.ProcessEnv): Promise<void> {
-  try {
-    await rename(work, dir);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw err;
-    if (await usableVenv(dir, env)) return;
-    await rm(dir, { recursive: true, force: true });
-    await rename(work, dir);
-  }
+  await publishCacheEntry(work, dir, async () => (await usableVenv(dir, env)) !== undefined);
 }
 
 /** Runs a command to completion; resolves with its stdout. @throws {PeerInstallError} with its stderr's tail. */

@@ -18,7 +18,8 @@ export {
   TESTED_ZOOKEEPER_VERSIONS,
 } from './install.js';
 export type { ZooKeeperInstall } from './install.js';
-export { resolveMavenJars, cacheRoot, MavenResolveError } from './maven.js';
+export { resolveMavenJars, MavenResolveError } from './maven.js';
+export { cacheRoot, publishCacheEntry } from './cache.js';
 export type { MavenArtifact } from './maven.js';
 export { fourLetterWord, parseSrvr, parseMntr } from './four-letter.js';
 export type { SrvrInfo, FourLetterWordOptions } from './four-letter.js';

@@ -10,7 +10,8 @@
 import { access, readdir, stat } from 'node:fs/promises';
 import { constants as fsConstants } from 'node:fs';
 import path from 'node:path';
-import { cacheRoot, MavenResolveError, resolveMavenJars, type MavenArtifact } from './maven.js';
+import { cacheRoot } from './cache.js';
+import { MavenResolveError, resolveMavenJars, type MavenArtifact } from './maven.js';
 
 /** Where a usable ZooKeeper server lives and how to launch its JVM. */
 export interface ZooKeeperInstall {

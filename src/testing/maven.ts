@@ -7,8 +7,8 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
+import { publishCacheEntry } from './cache.js';
 
 /** A Maven artifact: `groupId:artifactId:version`. */
 export interface MavenArtifact {
@@ -29,15 +29,6 @@ export class MavenResolveError extends Error {
 const COMPLETE_MARKER = '.complete';
 /** A first resolution downloads Maven's own plugins too; give it room on a slow mirror. */
 const MVN_TIMEOUT_MS = 10 * 60_000;
-
-/**
- * The per-user cache directory: `$ZK_ELECT_CACHE`, else `$XDG_CACHE_HOME/zk-elect`, else
- * `~/.cache/zk-elect`. Only computes the path.
- */
-export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.ZK_ELECT_CACHE) return env.ZK_ELECT_CACHE;
-  return path.join(env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'zk-elect');
-}
 
 /**
  * Returns the runtime class path (absolute jar paths, sorted) of `artifacts` and their runtime
@@ -88,17 +79,7 @@ async function publish(work: string, dir: string, stamp: string): Promise<void> 
   const staged = path.join(work, 'staged');
   await mkdir(staged);
   await rename(path.join(work, 'resolved'), path.join(staged, 'lib'));
-  try {
-    await rename(staged, dir);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    // A directory already there: another process won the race, or an incomplete or outdated
-    // copy is left over, which we replace.
-    if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw err;
-    if (await listResolved(dir, stamp)) return;
-    await rm(dir, { recursive: true, force: true });
-    await rename(staged, dir);
-  }
+  await publishCacheEntry(staged, dir, async () => (await listResolved(dir, stamp)) !== undefined);
 }
 
 /** The jars of a complete resolution of `stamp` in `dir/lib`, or undefined when there is none. */
