@@ -5,15 +5,11 @@
  * @module
  */
 import { EventEmitter } from 'node:events';
-import type { ZooKeeperError } from '../client/errors.js';
-import type { ZooKeeper } from '../client/zookeeper.js';
-import type { Watcher } from '../client/watches.js';
-import { ErrorCode, EventType } from '../protocol/constants.js';
+import { ChildrenCache, type CachedChild } from '../recipes/children-cache.js';
 import type { ManagedSession } from '../recipes/managed-session.js';
 import { CANDIDATE_PREFIX } from '../recipes/participants.js';
-import { join, sortCandidates } from '../recipes/sequence.js';
+import { sequentialChildren } from '../recipes/sequence.js';
 import { reportError } from '../recipes/errors.js';
-import { Coalescer, onResync } from '../recipes/resync.js';
 import { DEFAULT_REGISTRY } from '../recipes/registry.js';
 import { intOption, pathOption, resolveConnectString, sessionHex } from './common.js';
 
@@ -51,56 +47,48 @@ export interface ChainView {
   registry: RegistryEntry[];
 }
 
-interface Child {
-  node: string;
-  data: string;
-  sessionId: string;
+/** Both parents' caches: candidates `c_*` and workers `n_*`, each in sequence order. */
+function caches(session: ManagedSession, electionPath: string, registryPath: string): [ChildrenCache, ChildrenCache] {
+  return [new ChildrenCache(session, electionPath, sequentialChildren(CANDIDATE_PREFIX)), new ChildrenCache(session, registryPath, sequentialChildren('n_'))];
 }
 
-const code = (e: unknown) => (e as ZooKeeperError)?.code;
-
-/**
- * Lists `parent`'s children named `prefix` + sequence, in order, with data and owner session.
- * With `watcher`, leaves a child watch on the parent (or an exists watch when it is missing).
- * Blocks for one list plus one read per child. @throws ZooKeeperError other than NoNode.
- */
-async function readChildren(zk: ZooKeeper, parent: string, prefix: string, watcher?: Watcher): Promise<{ exists: boolean; children: Child[] }> {
-  let names: string[];
-  try {
-    names = sortCandidates(await zk.getChildren(parent, watcher), prefix);
-  } catch (e) {
-    if (code(e) !== ErrorCode.NONODE) throw e;
-    // Missing: watch for its creation; if it appeared meanwhile, list it after all.
-    if (await zk.exists(parent, watcher)) return readChildren(zk, parent, prefix, watcher);
-    return { exists: false, children: [] };
-  }
-  // A child may go between the list and its read: it is simply left out.
-  const reads = await Promise.all(names.map((n) => zk.getData(join(parent, n)).catch(() => null)));
-  const children = names.flatMap((node, i) => {
-    const r = reads[i];
-    return r ? [{ node, data: r.data?.toString('utf8') ?? '', sessionId: sessionHex(r.stat.ephemeralOwner) }] : [];
-  });
-  return { exists: true, children };
+/** The view of two caches' current snapshots. Never throws. */
+function chainView(election: ChildrenCache, registry: ChildrenCache): ChainView {
+  const nodes = election.children;
+  const candidates: ChainCandidate[] = nodes.map((c, i) => ({
+    node: c.name,
+    sessionId: sessionHex(c.owner),
+    data: c.data?.toString('utf8') ?? '',
+    leader: i === 0,
+    ...(i > 0 ? { watching: (nodes[i - 1] as CachedChild).name } : {}),
+  }));
+  const bySession = new Map(candidates.map((c) => [c.sessionId, c.node]));
+  return {
+    electionPath: election.parent,
+    registryPath: registry.parent,
+    electionExists: election.parentExists,
+    registryExists: registry.parentExists,
+    leader: candidates[0]?.node,
+    candidates,
+    registry: registry.children.map((w) => {
+      const sessionId = sessionHex(w.owner);
+      return { node: w.name, address: w.data?.toString('utf8') ?? '', sessionId, candidate: bySession.get(sessionId) };
+    }),
+  };
 }
 
 /**
  * Reads the chain of `electionPath` (candidates `c_*`) and the registry `registryPath`
- * (workers `n_*`). With `watcher`, leaves child watches on both parents.
- * Blocks for two lists plus one read per child. @throws ZooKeeperError (connection loss...).
+ * (workers `n_*`) once. Blocks for two lists plus one read per child.
+ * @throws ZooKeeperError (connection loss...).
  */
-export async function readChain(zk: ZooKeeper, electionPath: string, registryPath: string, watcher?: Watcher): Promise<ChainView> {
-  const [election, registry] = await Promise.all([readChildren(zk, electionPath, CANDIDATE_PREFIX, watcher), readChildren(zk, registryPath, 'n_', watcher)]);
-  const candidates = election.children.map((c, i) => ({ ...c, leader: i === 0, ...(i > 0 ? { watching: election.children[i - 1].node } : {}) }));
-  const bySession = new Map(candidates.map((c) => [c.sessionId, c.node]));
-  return {
-    electionPath,
-    registryPath,
-    electionExists: election.exists,
-    registryExists: registry.exists,
-    leader: candidates[0]?.node,
-    candidates,
-    registry: registry.children.map((w) => ({ node: w.node, address: w.data, sessionId: w.sessionId, candidate: bySession.get(w.sessionId) })),
-  };
+export async function readChain(session: ManagedSession, electionPath: string, registryPath: string): Promise<ChainView> {
+  const watcher = new ChainWatcher(session, electionPath, registryPath);
+  try {
+    return await watcher.start();
+  } finally {
+    await watcher.close();
+  }
 }
 
 function table(rows: string[][]): string[] {
@@ -129,42 +117,43 @@ export interface ChainWatcherEvents {
 }
 
 /**
- * Keeps a {@link ChainView} current, LeaderObserver-style: child watches on both parents,
- * re-read on every change, after reconnects and after a new session. Each read is one watch
- * event behind at most; reads are coalesced (one at a time, one more if changes came meanwhile).
+ * Keeps a {@link ChainView} current from a {@link ChildrenCache} of each parent: re-read on
+ * every change, after reconnects and after a new session, reads coalesced.
  */
 export class ChainWatcher extends EventEmitter<ChainWatcherEvents> {
-  private closed = false;
-  private readonly reads = new Coalescer(() => this.read(), (e) => reportError(this, e, 'status'), () => !this.closed);
-  private readonly unsubscribe: () => void;
-  // One stable function: the client keeps one watch entry per function and path, so re-arming
-  // the same watcher on every read never piles up duplicates.
-  private readonly onEvent: Watcher = (ev) => ev.type !== EventType.None && this.refresh();
+  readonly #caches: [ChildrenCache, ChildrenCache];
+  #started = false;
 
-  /** Starts following `session`; call {@link ChainWatcher.refresh} for the first view. */
-  constructor(
-    private readonly session: ManagedSession,
-    private readonly electionPath: string,
-    private readonly registryPath: string,
-  ) {
+  /** Does nothing until {@link ChainWatcher.start}. */
+  constructor(session: ManagedSession, electionPath: string, registryPath: string) {
     super();
-    this.unsubscribe = onResync(session, () => this.refresh());
+    this.#caches = caches(session, electionPath, registryPath);
+    for (const cache of this.#caches) {
+      // During start one cache may be read before the other: start emits the first whole view.
+      cache.on('change', () => this.#started && this.emit('view', this.#view()));
+      cache.on('error', (e) => reportError(this, e, 'status'));
+    }
   }
 
-  /** Schedules a re-read (coalesced). Never blocks. */
-  refresh(): void {
-    this.reads.request();
+  /** Reads both parents and emits the first view; resolves with it. @throws ZooKeeperError. */
+  async start(): Promise<ChainView> {
+    try {
+      await Promise.all(this.#caches.map((c) => c.start()));
+    } finally {
+      this.#started = true;
+    }
+    const view = this.#view();
+    this.emit('view', view);
+    return view;
   }
 
-  private async read(): Promise<void> {
-    const view = await readChain(this.session.client, this.electionPath, this.registryPath, this.onEvent);
-    if (!this.closed) this.emit('view', view);
+  #view(): ChainView {
+    return chainView(...this.#caches);
   }
 
-  /** Stops following: no more events (watches already set fire into nothing). */
-  close(): void {
-    this.closed = true;
-    this.unsubscribe();
+  /** Stops following: no more events. Idempotent. */
+  async close(): Promise<void> {
+    await Promise.all(this.#caches.map((c) => c.close()));
   }
 }
 

@@ -7,7 +7,8 @@
 import { EventEmitter } from 'node:events';
 import { KeeperState, ManagedSession, parseConnectString } from '../index.js';
 import { CANDIDATE_PREFIX } from '../recipes/participants.js';
-import { ChildrenWatcher, type ChildrenView } from './children-watcher.js';
+import { ChildrenCache, type CachedChild, type ChildrenChange } from '../recipes/children-cache.js';
+import { sequentialChildren } from '../recipes/sequence.js';
 import type { LocalEnsemble } from './ensemble.js';
 import type { Fleet, NodeEvent } from './fleet.js';
 import * as say from './narrator.js';
@@ -54,10 +55,10 @@ export class DashboardModel extends EventEmitter<DashboardModelEvents> {
   readonly poller: ServerPoller;
   private readonly startedAt = Date.now();
   private session: ManagedSession | undefined;
-  private watchers: ChildrenWatcher[] = [];
+  private watchers: ChildrenCache[] = [];
   private zk: Snapshot['zookeeper'] = { state: 'connecting' };
-  private candidates: { name: string; data: string }[] = [];
-  private registry: { name: string; data: string }[] = [];
+  private candidates: NamedChild[] = [];
+  private registry: NamedChild[] = [];
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
   /** Each demo node's role before its latest event, to tell a first `following` from a re-link. */
@@ -167,7 +168,7 @@ export class DashboardModel extends EventEmitter<DashboardModelEvents> {
     this.closed = true;
     clearTimeout(this.timer);
     this.poller.close();
-    this.watchers.forEach((w) => w.close());
+    this.watchers.forEach((w) => void w.close());
     await this.session?.close();
   }
 
@@ -207,13 +208,15 @@ export class DashboardModel extends EventEmitter<DashboardModelEvents> {
     this.zk = { state: 'connected' };
     session.on('state', (s) => this.onSessionState(s));
     session.on('error', () => undefined); // replacing an expired session is retried by itself
-    const election = new ChildrenWatcher(session, this.electionPath, CANDIDATE_PREFIX);
-    const registry = new ChildrenWatcher(session, this.registryPath, 'n_');
-    election.on('change', (v) => this.onCandidates(v));
-    registry.on('change', (v) => ((this.registry = v.children), this.changed()));
-    for (const w of [election, registry]) w.on('error', (e) => this.add({ kind: 'warning', text: `reading ${w.parent} failed: ${(e as Error).message}` }));
+    const election = new ChildrenCache(session, this.electionPath, sequentialChildren(CANDIDATE_PREFIX));
+    const registry = new ChildrenCache(session, this.registryPath, sequentialChildren('n_'));
+    election.on('change', (children, change) => this.onCandidates(named(children), change));
+    registry.on('change', (children) => ((this.registry = named(children)), this.changed()));
+    const warn = (w: ChildrenCache, e: unknown) => this.add({ kind: 'warning', text: `reading ${w.parent} failed: ${(e as Error).message}` });
+    for (const w of [election, registry]) w.on('error', (e) => warn(w, e));
     this.watchers = [election, registry];
-    this.watchers.forEach((w) => w.start());
+    // The first snapshot arrives as a `change` event; a failed first read is retried on the next event.
+    for (const w of this.watchers) w.start().catch((e) => warn(w, e));
     this.changed();
   }
 
@@ -224,17 +227,17 @@ export class DashboardModel extends EventEmitter<DashboardModelEvents> {
     this.changed();
   }
 
-  private onCandidates(view: ChildrenView): void {
+  private onCandidates(children: NamedChild[], at: ChildrenChange): void {
     const before = this.candidates;
-    this.candidates = view.children;
-    const now = new Set(view.children.map((c) => c.name));
+    this.candidates = children;
+    const now = new Set(children.map((c) => c.name));
     const known = new Set(before.map((c) => c.name));
-    const change = this.clock.onCandidates(this.candidateNames, view.changedAt, view.seenAt);
-    for (const c of before) if (!now.has(c.name)) this.add(say.znodeGoneLine(c.name, this.nodeOf(c), view.changedAt));
+    const change = this.clock.onCandidates(this.candidateNames, at.changedAt, at.seenAt);
+    for (const c of before) if (!now.has(c.name)) this.add(say.znodeGoneLine(c.name, this.nodeOf(c), at.changedAt));
     // The demo tells joins and elections from its nodes' own events, which say more.
     if (this.mode === 'dashboard') {
-      for (const c of view.children) if (!known.has(c.name) && c.name !== change?.to) this.add({ kind: 'node', text: `${c.name} (${c.data}) joined the election` });
-      if (change) this.add(say.leaderChangeLine(change, (z) => view.children.find((c) => c.name === z)?.data));
+      for (const c of children) if (!known.has(c.name) && c.name !== change?.to) this.add({ kind: 'node', text: `${c.name} (${c.data}) joined the election` });
+      if (change) this.add(say.leaderChangeLine(change, (z) => children.find((c) => c.name === z)?.data));
     }
     this.changed();
   }
@@ -251,6 +254,13 @@ export class DashboardModel extends EventEmitter<DashboardModelEvents> {
     if (node.role !== undefined) this.roles.set(node.id, node.role);
     this.changed();
   }
+}
+
+/** A child as the dashboard shows it: its name and its data as text. */
+type NamedChild = { name: string; data: string };
+
+function named(children: readonly CachedChild[]): NamedChild[] {
+  return children.map((c) => ({ name: c.name, data: c.data?.toString('utf8') ?? '' }));
 }
 
 function withId<T extends object>(view: T, nodeId: string | undefined): T & { nodeId?: string } {

@@ -2,6 +2,7 @@
  * Recipes built on the client: leader election, service registry and discovery.
  * @module
  */
+export { ChildrenCache, type CachedChild, type ChildrenCacheEvents, type ChildrenCacheOptions, type ChildrenChange } from './children-cache.js';
 export { ClusterNode, type ClusterNodeEvents, type ClusterNodeOptions } from './cluster-node.js';
 export { LeaderElection, type ElectionRole, type ElectionStats, type ElectionStatus, type LeaderElectionEvents, type LeaderElectionOptions } from './election.js';
 export { listParticipants, type Participant } from './participants.js';

@@ -3,13 +3,11 @@
  * @module
  */
 import { EventEmitter } from 'node:events';
-import { ErrorCode, EventType } from '../protocol/constants.js';
-import type { ZooKeeperError } from '../client/errors.js';
-import { validatePath } from '../client/path.js';
-import { listParticipants, type Participant } from './participants.js';
+import { ChildrenCache, type CachedChild } from './children-cache.js';
 import { reportError } from './errors.js';
+import { CANDIDATE_PREFIX, type Participant } from './participants.js';
 import type { ManagedSession } from './managed-session.js';
-import { Coalescer, onResync } from './resync.js';
+import { sequentialChildren } from './sequence.js';
 
 /** Events of a {@link LeaderObserver}. */
 export interface LeaderObserverEvents {
@@ -19,19 +17,14 @@ export interface LeaderObserverEvents {
   error: [error: unknown];
 }
 
-const code = (e: unknown) => (e as ZooKeeperError)?.code;
-
 /**
- * Tells the current leader of an election and every change. It watches the parent's children,
- * so every observer is woken by every join and leave: keep observers few (candidates
- * themselves watch only their predecessor).
+ * Tells the current leader of an election and every change, from a {@link ChildrenCache} of
+ * the election parent. Every observer is woken by every join and leave: keep observers few
+ * (candidates themselves watch only their predecessor).
  */
 export class LeaderObserver extends EventEmitter<LeaderObserverEvents> {
-  private current: Participant | undefined;
-  private gen = 0;
-  private closed = false;
-  private readonly reads = new Coalescer(() => this.read(), (e) => reportError(this, e, 'leader observer'), () => !this.closed);
-  private readonly unsubscribe: () => void;
+  readonly #cache: ChildrenCache;
+  #current: Participant | undefined;
 
   /** @throws BadArgumentsError for an invalid parent path. */
   constructor(
@@ -39,44 +32,31 @@ export class LeaderObserver extends EventEmitter<LeaderObserverEvents> {
     readonly parent = '/election',
   ) {
     super();
-    validatePath(parent);
-    this.unsubscribe = onResync(session, () => this.reads.request());
+    this.#cache = new ChildrenCache(session, parent, sequentialChildren(CANDIDATE_PREFIX));
+    this.#cache.on('change', (children) => this.#update(children));
+    this.#cache.on('error', (err) => reportError(this, err, 'leader observer'));
   }
 
   /** Starts observing; resolves with the leader at that moment. @throws ZooKeeperError. */
   async start(): Promise<Participant | undefined> {
-    await this.read();
-    return this.current;
+    this.#update(await this.#cache.start());
+    return this.#current;
   }
 
   /** The last leader seen. */
   get leader(): Participant | undefined {
-    return this.current;
+    return this.#current;
   }
 
-  private async read(): Promise<void> {
-    const gen = this.gen;
-    const zk = this.session.client;
-    const onEvent = (ev: { type: EventType }) => gen === this.gen && ev.type !== EventType.None && this.reads.request();
-    // Set the watch first, then read: no change can slip between the two.
-    try {
-      await zk.getChildren(this.parent, onEvent);
-    } catch (e) {
-      if (code(e) !== ErrorCode.NONODE) throw e;
-      if (await zk.exists(this.parent, onEvent)) return this.read();
-    }
-    const leader = (await listParticipants(zk, this.parent))[0];
-    if (gen !== this.gen || this.closed) return;
-    if (leader?.node !== this.current?.node) {
-      this.current = leader;
-      this.emit('leader', leader);
-    }
+  #update(children: readonly CachedChild[]): void {
+    const first = children[0];
+    if (first?.name === this.#current?.node) return;
+    this.#current = first && { node: first.name, data: first.data, sessionId: first.owner, isLeader: true };
+    this.emit('leader', this.#current);
   }
 
-  /** Stops observing. */
-  close(): void {
-    this.closed = true;
-    this.gen++;
-    this.unsubscribe();
+  /** Stops observing. Idempotent. */
+  async close(): Promise<void> {
+    await this.#cache.close();
   }
 }

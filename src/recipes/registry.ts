@@ -5,19 +5,16 @@
  * @module
  */
 import { EventEmitter } from 'node:events';
-import { ErrorCode, EventType, KeeperState } from '../protocol/constants.js';
-import type { ZooKeeperError } from '../client/errors.js';
+import { EventType, KeeperState } from '../protocol/constants.js';
 import { validatePath } from '../client/path.js';
 import { reportError } from './errors.js';
 import type { ManagedSession } from './managed-session.js';
 import { createOwnNode, deleteOwnNode, type OwnNode } from './own-node.js';
-import { Coalescer, onResync } from './resync.js';
-import { join } from './sequence.js';
+import { ChildrenCache, type CachedChild } from './children-cache.js';
 
 /** Default registry parent, as in the design. */
 export const DEFAULT_REGISTRY = '/service_registry';
 const PREFIX = 'n_';
-const code = (e: unknown) => (e as ZooKeeperError)?.code;
 
 /** Events of a {@link ServiceRegistry}. */
 export interface ServiceRegistryEvents {
@@ -118,15 +115,14 @@ export interface ServiceDiscoveryEvents {
 }
 
 /**
- * Keeps the list of registered addresses current with a child watch on the registry parent,
- * re-reading after reconnects, new sessions, and the parent's deletion and re-creation.
+ * Keeps the list of registered addresses current from a {@link ChildrenCache} of the registry
+ * parent: re-read after every change, reconnect and new session, and through the parent's
+ * deletion and re-creation. It can be stopped and started again (a leader that loses its
+ * leadership stops watching its workers).
  */
 export class ServiceDiscovery extends EventEmitter<ServiceDiscoveryEvents> {
-  private readonly cache = new Map<string, string>();
-  private gen = 0;
-  private started = false;
-  private readonly reads = new Coalescer(() => this.read(this.gen), (e) => reportError(this, e, 'discovery'), () => this.started);
-  private readonly unsubscribe: () => void;
+  #cache: ChildrenCache | undefined;
+  #addresses: string[] = [];
 
   /** @throws BadArgumentsError for an invalid parent path. */
   constructor(
@@ -135,59 +131,46 @@ export class ServiceDiscovery extends EventEmitter<ServiceDiscoveryEvents> {
   ) {
     super();
     validatePath(parent);
-    this.unsubscribe = onResync(session, () => this.refresh());
   }
 
-  /** Starts watching; resolves after the first read. @throws ZooKeeperError on failure. */
+  /** Starts watching (again after {@link stop}); resolves after the first read. @throws ZooKeeperError on failure. */
   async start(): Promise<string[]> {
-    this.started = true;
-    await this.read(this.gen);
+    await this.#cache?.close();
+    const cache = new ChildrenCache(this.session, this.parent);
+    this.#cache = cache;
+    cache.on('change', (children) => this.#update(children));
+    cache.on('error', (e) => reportError(this, e, 'discovery'));
+    this.#update(await cache.start());
     return this.getAllServiceAddresses();
   }
 
   /** Every registered address, in registration order (from the cache: no request). */
   getAllServiceAddresses(): string[] {
-    return [...this.cache.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([, addr]) => addr);
+    return [...this.#addresses];
   }
 
   /** Re-reads the registry (coalesced: at most one read runs at a time). Never blocks. */
   refresh(): void {
-    this.reads.request();
+    this.#cache?.refresh();
   }
 
-  private async read(gen: number): Promise<void> {
-    const zk = this.session.client;
-    const onEvent = (ev: { type: EventType }) => gen === this.gen && ev.type !== EventType.None && this.refresh();
-    let names: string[];
-    try {
-      names = await zk.getChildren(this.parent, onEvent);
-    } catch (e) {
-      if (code(e) !== ErrorCode.NONODE) throw e;
-      // No registry yet (or it was deleted): wait for it to be created.
-      if (await zk.exists(this.parent, onEvent)) return this.read(gen);
-      names = [];
-    }
-    const fresh = names.filter((n) => !this.cache.has(n));
-    const datas = await Promise.all(fresh.map((n) => zk.getData(join(this.parent, n)).then((r) => r.data?.toString() ?? '', () => undefined)));
-    if (gen !== this.gen) return;
-    const before = this.getAllServiceAddresses().join('\n');
-    const keep = new Set(names);
-    for (const n of [...this.cache.keys()]) if (!keep.has(n)) this.cache.delete(n);
-    fresh.forEach((n, i) => datas[i] !== undefined && this.cache.set(n, datas[i]!));
-    const after = this.getAllServiceAddresses();
-    if (after.join('\n') !== before) this.emit('change', after);
+  #update(children: readonly CachedChild[]): void {
+    const next = children.map((c) => c.data?.toString() ?? '');
+    if (next.join('\n') === this.#addresses.join('\n')) return;
+    this.#addresses = next;
+    this.emit('change', this.getAllServiceAddresses());
   }
 
   /** Stops watching and empties the cache. */
   stop(): void {
-    this.started = false;
-    this.gen++;
-    this.cache.clear();
+    const cache = this.#cache;
+    this.#cache = undefined;
+    this.#addresses = [];
+    void cache?.close();
   }
 
   /** Stops watching for good. */
   close(): void {
     this.stop();
-    this.unsubscribe();
   }
 }

@@ -26,6 +26,17 @@ export function sortCandidates(children: readonly string[], prefix: string): str
     .map(([c]) => c);
 }
 
+/**
+ * Filter and order for a {@link ChildrenCache} of sequential children named `prefix` +
+ * sequence: the same names and order as {@link sortCandidates}.
+ */
+export function sequentialChildren(prefix: string): { filter: (name: string) => boolean; order: (a: string, b: string) => number } {
+  return {
+    filter: (name) => candidateSequence(name, prefix) !== undefined,
+    order: (a, b) => (before(candidateSequence(a, prefix) as number, a, candidateSequence(b, prefix) as number, b) ? -1 : 1),
+  };
+}
+
 /** Where one candidate stands in a listing: see {@link locateCandidate}. */
 export interface CandidatePosition {
   /** The listing holds `own`. */

@@ -3,7 +3,7 @@
  * whom, sessions, data) and the service registry of any ensemble, once.
  * @module
  */
-import { ZooKeeper } from '../../client/zookeeper.js';
+import { ManagedSession } from '../../recipes/managed-session.js';
 import { CHAIN_HELP, CHAIN_OPTIONS, chainFlags, formatChain, readChain } from '../chain.js';
 import { COMMON_HELP, COMMON_OPTIONS, EXIT, jsonLinePrinter, runCommand } from '../common.js';
 
@@ -31,13 +31,13 @@ export function run(argv: string[]): Promise<number> {
   return runCommand(argv, OPTIONS, USAGE, async ({ values }, ctx) => {
     const { connectString, electionPath, registryPath, connectTimeout } = chainFlags(values);
     ctx.connectString = connectString;
-    const zk = await ZooKeeper.connect(connectString, { connectTimeout });
+    const session = await ManagedSession.open(connectString, { connectTimeout });
     try {
-      const view = await readChain(zk, electionPath, registryPath);
+      const view = await readChain(session, electionPath, registryPath);
       if (ctx.json) jsonLinePrinter()('status', { ...view });
       else process.stdout.write(formatChain(view));
     } finally {
-      await zk.close();
+      await session.close();
     }
     return EXIT.OK;
   });

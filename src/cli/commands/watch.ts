@@ -50,12 +50,13 @@ async function watch(connectString: string, electionPath: string, registryPath: 
   watcher.on('error', (e) => out.error(e));
   session.on('state', (s, reason) => reportState(out, s, reason));
   session.on('error', (e) => out.error(e));
-  watcher.refresh();
+  // A failed first read is reported like any later one; the caches retry on the next event.
+  watcher.start().catch((e) => out.error(e));
   try {
     await stopped;
   } finally {
     unhook();
-    watcher.close();
+    await watcher.close();
     await session.close();
   }
   return EXIT.OK;

@@ -1,0 +1,213 @@
+/**
+ * A live view of one parent's children with their data and owners: the loop every watching
+ * recipe needs, written once. kazoo's ChildrenWatch and Curator's CuratorCache are the models.
+ *
+ * The loop: list the children with a watch (set first, then read, so no change slips between);
+ * on a missing parent, watch for its creation instead; read the data of each child not seen
+ * before; diff; notify. Watch events, reconnects and replacement sessions all ask for one more
+ * read, and reads are coalesced, so a burst of changes costs at most two.
+ * @module
+ */
+import { EventEmitter } from 'node:events';
+import { ErrorCode, EventType } from '../protocol/constants.js';
+import type { Stat } from '../protocol/records.js';
+import type { ZooKeeperError } from '../client/errors.js';
+import { validatePath } from '../client/path.js';
+import { reportError } from './errors.js';
+import type { ManagedSession } from './managed-session.js';
+import { Coalescer, onResync } from './resync.js';
+import { join } from './sequence.js';
+
+/** One child as last read. */
+export interface CachedChild {
+  /** The child's name (no parent). */
+  readonly name: string;
+  readonly path: string;
+  /** Its data when first seen (children's data is not watched: the recipes' nodes never change it). */
+  readonly data: Buffer | null;
+  /** The session owning it if ephemeral, else 0n. */
+  readonly owner: bigint;
+  readonly czxid: bigint;
+}
+
+/** Options of a {@link ChildrenCache}. */
+export interface ChildrenCacheOptions {
+  /** Keeps only children this accepts (e.g. a name prefix). Default: all. */
+  filter?: (name: string) => boolean;
+  /** The order of {@link ChildrenCache.children}. Default: by name. */
+  order?: (a: string, b: string) => number;
+}
+
+/** What a {@link ChildrenCache} `change` event says besides the snapshot. */
+export interface ChildrenChange {
+  /**
+   * When the first watch event behind this read arrived (ms since the epoch), or when the read
+   * started if it had another cause (start, reconnect, refresh): the moment of the change, as
+   * near as this process can tell, for whoever times failovers.
+   */
+  changedAt: number;
+  /** When the read that found the change completed (ms since the epoch). */
+  seenAt: number;
+}
+
+/** Events of a {@link ChildrenCache}. */
+export interface ChildrenCacheEvents {
+  /** The children, or whether the parent exists, changed; the new snapshot, in order. */
+  change: [children: readonly CachedChild[], change: ChildrenChange];
+  /** A read failed; it is retried on the next event, reconnect or new session. */
+  error: [error: unknown];
+}
+
+const code = (e: unknown) => (e as ZooKeeperError)?.code;
+const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * Keeps the children of `parent` current. Works on every ZooKeeper release (one-time watches).
+ * Each change wakes this cache: keep caches few on a busy parent.
+ */
+export class ChildrenCache extends EventEmitter<ChildrenCacheEvents> {
+  #children: readonly CachedChild[] = [];
+  #parentExists = false;
+  #firedAt: number | undefined;
+  readonly #known = new Map<string, CachedChild>();
+  #gen = 0;
+  #state: 'new' | 'started' | 'closed' = 'new';
+  readonly #reads = new Coalescer(() => this.#read(this.#gen), (e) => reportError(this, e, `children cache of ${this.parent}`), () => this.#state === 'started');
+  readonly #unsubscribe: () => void;
+  readonly #filter: (name: string) => boolean;
+  readonly #order: (a: string, b: string) => number;
+  /** Tells iterators the cache closed (kept apart from the public events). */
+  readonly #closing = new EventEmitter<{ closed: [] }>();
+
+  /** @throws BadArgumentsError for an invalid parent path. */
+  constructor(
+    readonly session: ManagedSession,
+    readonly parent: string,
+    options: ChildrenCacheOptions = {},
+  ) {
+    super();
+    validatePath(parent);
+    this.#filter = options.filter ?? (() => true);
+    this.#order = options.order ?? byName;
+    this.#unsubscribe = onResync(session, () => this.refresh());
+  }
+
+  /**
+   * Starts watching and resolves with the first snapshot. Blocks for one listing plus one read
+   * per child. Call once.
+   * @throws Error if started twice or after close; ZooKeeperError if the first read fails.
+   */
+  async start(): Promise<readonly CachedChild[]> {
+    if (this.#state !== 'new') throw new Error(`ChildrenCache of ${this.parent} was ${this.#state === 'closed' ? 'closed' : 'started already'}`);
+    this.#state = 'started';
+    await this.#read(this.#gen);
+    return this.#children;
+  }
+
+  /** The children as last read, in order (no request). Empty before start and after close. */
+  get children(): readonly CachedChild[] {
+    return this.#children;
+  }
+
+  /** Whether the parent existed at the last read. */
+  get parentExists(): boolean {
+    return this.#parentExists;
+  }
+
+  /** Asks for a re-read (coalesced). Never blocks, never throws; ignored unless started. */
+  refresh(): void {
+    this.#reads.request();
+  }
+
+  /** One watcher function for every read of a generation, so re-arming it adds no duplicate entry. */
+  #onEvent = this.#watcherFor(this.#gen);
+
+  #watcherFor(gen: number): (ev: { type: EventType }) => void {
+    return (ev) => {
+      if (gen !== this.#gen || ev.type === EventType.None) return;
+      this.#firedAt ??= Date.now();
+      this.refresh();
+    };
+  }
+
+  async #read(gen: number): Promise<void> {
+    const zk = this.session.client;
+    const changedAt = this.#firedAt ?? Date.now();
+    this.#firedAt = undefined;
+    let names: string[];
+    let exists = true;
+    try {
+      names = await zk.getChildren(this.parent, this.#onEvent);
+    } catch (e) {
+      if (code(e) !== ErrorCode.NONODE) throw e;
+      // No parent yet (or it was deleted): wait for its creation.
+      if (await zk.exists(this.parent, this.#onEvent)) return this.#read(gen);
+      names = [];
+      exists = false;
+    }
+    names = names.filter(this.#filter).sort(this.#order);
+    const fresh = names.filter((n) => !this.#known.has(n));
+    // A child gone between the listing and its read is left out: the next event brings it up to date.
+    const reads = await Promise.all(fresh.map((n) => zk.getData(join(this.parent, n)).then(({ data, stat }) => child(this.parent, n, data, stat), () => undefined)));
+    if (gen !== this.#gen) return;
+    fresh.forEach((n, i) => reads[i] && this.#known.set(n, reads[i]));
+    const keep = new Set(names);
+    for (const n of [...this.#known.keys()]) if (!keep.has(n)) this.#known.delete(n);
+    const next = names.flatMap((n) => this.#known.get(n) ?? []);
+    if (sameNames(next, this.#children) && exists === this.#parentExists) return;
+    this.#children = next;
+    this.#parentExists = exists;
+    this.emit('change', next, { changedAt, seenAt: Date.now() });
+  }
+
+  /**
+   * Yields a snapshot at once and after every change, until the cache closes (or the loop is
+   * left). Snapshots that come faster than the consumer reads are collapsed into the newest.
+   */
+  async *[Symbol.asyncIterator](): AsyncGenerator<readonly CachedChild[]> {
+    let pending: readonly CachedChild[] | undefined = this.#children;
+    let wake: (() => void) | undefined;
+    const onChange = (c: readonly CachedChild[]) => ((pending = c), wake?.());
+    const onClose = () => wake?.();
+    this.on('change', onChange);
+    this.#closing.once('closed', onClose);
+    try {
+      while (this.#state !== 'closed') {
+        if (pending === undefined) await new Promise<void>((r) => (wake = r));
+        wake = undefined;
+        if (pending === undefined) continue;
+        const out: readonly CachedChild[] = pending;
+        pending = undefined;
+        yield out;
+      }
+    } finally {
+      this.off('change', onChange);
+      this.#closing.off('closed', onClose);
+    }
+  }
+
+  /** Stops watching and empties the view. Idempotent; never throws. */
+  async close(): Promise<void> {
+    if (this.#state === 'closed') return;
+    this.#state = 'closed';
+    this.#gen++;
+    this.#onEvent = this.#watcherFor(this.#gen);
+    this.#unsubscribe();
+    this.#known.clear();
+    this.#children = [];
+    this.#closing.emit('closed');
+  }
+
+  /** Same as {@link close}, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}
+
+function child(parent: string, name: string, data: Buffer | null, stat: Stat): CachedChild {
+  return { name, path: join(parent, name), data, owner: stat.ephemeralOwner, czxid: stat.czxid };
+}
+
+function sameNames(a: readonly CachedChild[], b: readonly CachedChild[]): boolean {
+  return a.length === b.length && a.every((c, i) => c.name === b[i]?.name);
+}
