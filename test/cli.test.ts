@@ -2,15 +2,15 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import type { NodeEvent as FleetNodeEvent } from '../src/dashboard/fleet.js';
 import { TestingServer } from '../src/testing/index.js';
+import { SupervisedChild } from '../src/process/supervised.js';
 
 const MAIN = path.join(path.dirname(fileURLToPath(import.meta.url)), '../src/cli/main.js');
 const SESSION_TIMEOUT = 2000;
-const children = new Set<ChildProcess>();
+const children = new Set<{ kill(signal: NodeJS.Signals): unknown }>();
 let server: TestingServer;
 let n = 0;
 
@@ -38,45 +38,38 @@ interface NodeStatus {
 
 /** A `zk-elect <command> --json` process whose stdout lines are parsed as they come. */
 class JsonProcess {
-  readonly events: NodeEvent[] = [];
-  /** stdout lines that were not JSON (there must be none). */
-  readonly junk: string[] = [];
-  stderr = '';
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  private readonly proc: ChildProcess;
-  private waiters: (() => void)[] = [];
+  readonly child: SupervisedChild<NodeEvent>;
 
   constructor(args: string[]) {
-    this.proc = spawn(process.execPath, [MAIN, ...args, '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    children.add(this.proc);
-    this.exited = new Promise((resolve) => this.proc.once('exit', (code, signal) => (children.delete(this.proc), resolve({ code, signal }))));
-    this.proc.stderr!.on('data', (d) => (this.stderr += d));
-    createInterface({ input: this.proc.stdout! }).on('line', (line) => {
-      try {
-        this.events.push(JSON.parse(line) as NodeEvent);
-      } catch {
-        this.junk.push(line);
-      }
-      for (const w of this.waiters.splice(0)) w();
-    });
+    this.child = new SupervisedChild<NodeEvent>(process.execPath, [MAIN, ...args, '--json']);
+    children.add(this.child);
+    void this.child.exited.then(() => children.delete(this.child));
+  }
+
+  get events(): NodeEvent[] {
+    return this.child.events;
+  }
+
+  /** stdout lines that were not JSON (there must be none). */
+  get junk(): string[] {
+    return this.child.lines.filter((line) => !isJsonObject(line));
+  }
+
+  get stderr(): string {
+    return this.child.stderr.join('\n');
+  }
+
+  get exited(): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+    return this.child.exited;
   }
 
   kill(signal: NodeJS.Signals): void {
-    this.proc.kill(signal);
+    this.child.kill(signal);
   }
 
   /** The first event (from the start) matching `pred`, waiting up to `ms`. */
-  async waitFor(pred: (e: NodeEvent) => boolean, ms = 10000, what = 'event'): Promise<NodeEvent> {
-    const end = Date.now() + ms;
-    for (;;) {
-      const hit = this.events.find(pred);
-      if (hit) return hit;
-      if (Date.now() > end) throw new Error(`timed out waiting for ${what}; events: ${JSON.stringify(this.events.map((e) => e.event))}; stderr: ${this.stderr}`);
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, 50);
-        this.waiters.push(() => (clearTimeout(t), resolve()));
-      });
-    }
+  waitFor(pred: (e: NodeEvent) => boolean, ms = 10000, what = 'event'): Promise<NodeEvent> {
+    return this.child.next(pred, { timeoutMs: ms, what });
   }
 
   /** The settled role event (elected or following). */
@@ -86,6 +79,14 @@ class JsonProcess {
 
   get name(): string {
     return this.events.find((e) => e.node)!.node!;
+  }
+}
+
+function isJsonObject(line: string): boolean {
+  try {
+    return typeof JSON.parse(line) === 'object';
+  } catch {
+    return false;
   }
 }
 

@@ -8,10 +8,9 @@
  * after each round, so the line stays `processes` long.
  * @module
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import path from 'node:path';
 import { ZooKeeper } from '../../src/index.js';
+import { SupervisedChild } from '../../src/testing/index.js';
 import type { CrashResult } from '../lib/types.js';
 import { round, roundSummary, summarize } from '../lib/stats.js';
 import { DIST_ROOT, benchPath, log, removeTree, withTimeout } from '../lib/util.js';
@@ -35,42 +34,25 @@ interface NodeEvent {
 
 /** One `zk-elect node --json` child and its event lines. */
 class NodeProcess {
-  readonly events: NodeEvent[] = [];
-  private waiters: { match: (e: NodeEvent) => boolean; resolve: (e: NodeEvent) => void }[] = [];
-  readonly exited: Promise<void>;
-
-  constructor(readonly child: ChildProcess) {
-    const rl = createInterface({ input: child.stdout! });
-    rl.on('line', (line) => {
-      let ev: NodeEvent;
-      try {
-        ev = JSON.parse(line) as NodeEvent;
-      } catch {
-        return;
-      }
-      this.events.push(ev);
-      for (const w of [...this.waiters]) {
-        if (w.match(ev)) {
-          this.waiters.splice(this.waiters.indexOf(w), 1);
-          w.resolve(ev);
-        }
-      }
-    });
-    child.stderr!.on('data', () => undefined);
-    this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
-  }
+  constructor(readonly child: SupervisedChild<NodeEvent>) {}
 
   static start(p: CrashParams, electionPath: string, registryPath: string, id: string): NodeProcess {
     const main = path.join(DIST_ROOT, 'src', 'cli', 'main.js');
     const args = [main, 'node', '--zookeeper', p.connectString, '--json', '--port', '0', '--session-timeout', String(p.sessionTimeout), '--election-path', electionPath, '--registry-path', registryPath, '--id', id];
-    return new NodeProcess(spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] }));
+    return new NodeProcess(new SupervisedChild<NodeEvent>(process.execPath, args));
   }
 
-  /** The first event (past or future) matching. */
+  get events(): NodeEvent[] {
+    return this.child.events;
+  }
+
+  get exited(): Promise<unknown> {
+    return this.child.exited;
+  }
+
+  /** The first event (past or future, from index `after` on) matching. */
   next(match: (e: NodeEvent) => boolean, after = 0): Promise<NodeEvent> {
-    const seen = this.events.slice(after).find(match);
-    if (seen) return Promise.resolve(seen);
-    return new Promise((resolve) => this.waiters.push({ match, resolve }));
+    return this.child.next(match, { from: after });
   }
 
   get role(): string | undefined {
@@ -101,7 +83,10 @@ export async function crashZkElect(p: CrashParams): Promise<CrashResult> {
       const leader = nodes.shift() as NodeProcess;
       if (!leader.events.some((e) => e.event === 'elected')) throw new Error(`crash round ${r}: the first node is not the leader`);
       const marks = nodes.map((n) => n.events.length);
-      const elected = Promise.race(nodes.map((n, i) => n.next((e) => e.event === 'elected', marks[i])));
+      const waits = nodes.map((n, i) => n.next((e) => e.event === 'elected', marks[i]));
+      // Only one node wins; the others' waits reject when they are stopped later, unobserved.
+      for (const w of waits) w.catch(() => undefined);
+      const elected = Promise.race(waits);
       const killedAt = Date.now();
       leader.child.kill('SIGKILL');
       const ev = await withTimeout(elected, 2 * negotiated + 2 * p.tickTime + 10_000, `a new leader after crash round ${r}`);

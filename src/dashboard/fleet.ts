@@ -3,11 +3,10 @@
  * is a real crash. The fleet reads their JSON event lines and can signal them.
  * @module
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { NodeView } from './types.js';
+import { SupervisedChild } from '../process/supervised.js';
 
 /** One JSON line of `zk-elect node --json`. */
 export interface NodeEvent {
@@ -57,9 +56,7 @@ export class FleetError extends Error {
 
 interface Member {
   view: NodeView;
-  child: ChildProcess;
-  watchdog: ChildProcess | undefined;
-  stderr: string[];
+  child: SupervisedChild;
   exited: Promise<void>;
 }
 
@@ -72,13 +69,13 @@ const ROLE_EVENTS = new Set(['elected', 'following', 'suspended', 'resumed', 'lo
 export class Fleet extends EventEmitter<FleetEvents> {
   private readonly members = new Map<string, Member>();
   private counter = 0;
-  private readonly exitHook = () => this.killAllNow();
 
-  /** Starts nothing until {@link add}. */
+  /**
+   * Starts nothing until {@link add}. Each node is a {@link SupervisedChild}: a crash of this
+   * process (uncaught error, process.exit, SIGKILL) leaves no node behind.
+   */
   constructor(private readonly options: FleetOptions) {
     super();
-    // A crash of this process (uncaught error, process.exit) must not leave nodes behind.
-    process.on('exit', this.exitHook);
   }
 
   /**
@@ -89,14 +86,10 @@ export class Fleet extends EventEmitter<FleetEvents> {
     const [file, ...pre] = this.options.command ?? NODE_COMMAND;
     const id = `node-${++this.counter}`;
     const args = [...pre, '--zookeeper', this.options.connectString, '--json', '--port', '0', '--id', id, ...(this.options.extraArgs ?? [])];
-    const child = spawn(file!, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    if (child.pid === undefined) throw new Error(`cannot start ${file}`);
+    const child = new SupervisedChild(file!, args);
     const view: NodeView = { id, pid: child.pid, state: 'starting' };
-    const member: Member = { view, child, watchdog: spawnWatchdog(child.pid), stderr: [], exited: Promise.resolve() };
-    member.exited = new Promise((resolve) => child.once('exit', (code, signal) => (this.onExit(member, code, signal), resolve())));
-    child.on('error', () => undefined);
-    createInterface({ input: child.stdout! }).on('line', (line) => this.onLine(member, line));
-    createInterface({ input: child.stderr! }).on('line', (line) => member.stderr.push(line) > 20 && member.stderr.shift());
+    const member: Member = { view, child, exited: child.exited.then(({ code, signal }) => this.onExit(member, code, signal)) };
+    child.onLine((line) => this.onLine(member, line));
     this.members.set(view.id, member);
     this.emit('spawned', { ...view });
     return { ...view };
@@ -161,15 +154,7 @@ export class Fleet extends EventEmitter<FleetEvents> {
    */
   async close(graceMs = 3000): Promise<void> {
     const live = [...this.members.values()].filter((m) => m.view.state !== 'exited');
-    for (const m of live) m.child.kill('SIGTERM');
-    const timer = setTimeout(() => live.forEach((m) => m.child.kill('SIGKILL')), graceMs);
-    await Promise.all(live.map((m) => m.exited));
-    clearTimeout(timer);
-    process.off('exit', this.exitHook);
-  }
-
-  private killAllNow(): void {
-    for (const m of this.members.values()) if (m.view.state !== 'exited') m.child.kill('SIGKILL');
+    await Promise.all(live.map((m) => m.child.stop(graceMs).then(() => m.exited)));
   }
 
   private onLine(m: Member, line: string): void {
@@ -184,7 +169,6 @@ export class Fleet extends EventEmitter<FleetEvents> {
   }
 
   private onExit(m: Member, code: number | null, signal: NodeJS.Signals | null): void {
-    m.watchdog?.kill('SIGKILL');
     m.view.state = 'exited';
     m.view.exit = (signal ? `killed by ${signal}` : `exited with code ${code}`) + (code ? lastLine(m) : '');
     this.emit('exited', { ...m.view });
@@ -192,7 +176,7 @@ export class Fleet extends EventEmitter<FleetEvents> {
 }
 
 function lastLine(m: Member): string {
-  const line = m.stderr.filter((l) => l.trim()).at(-1);
+  const line = m.child.stderr.filter((l) => l.trim()).at(-1);
   return line ? `: ${line.trim()}` : '';
 }
 
@@ -206,19 +190,4 @@ export function parseEvent(line: string): NodeEvent | undefined {
   } catch {
     return undefined;
   }
-}
-
-/**
- * A tiny `sh` that SIGKILLs the node once our end of its stdin pipe closes, which happens when
- * this process dies in any way, SIGKILL included (then no exit handler runs). It ignores the
- * Ctrl-C sent to the whole process group so that it outlives us long enough to act.
- */
-function spawnWatchdog(pid: number): ChildProcess | undefined {
-  if (process.platform === 'win32') return undefined;
-  const script = "trap '' INT TERM HUP\nwhile read -r line; do :; done\nkill -9 \"$1\" 2>/dev/null";
-  const dog = spawn('/bin/sh', ['-c', script, 'zk-elect-node-watchdog', String(pid)], { stdio: ['pipe', 'ignore', 'ignore'] });
-  dog.on('error', () => undefined);
-  dog.unref();
-  (dog.stdin as unknown as { unref?: () => void } | null)?.unref?.();
-  return dog;
 }

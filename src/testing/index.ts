@@ -24,5 +24,7 @@ export type { MavenArtifact } from './maven.js';
 export { fourLetterWord, parseSrvr, parseMntr } from './four-letter.js';
 export type { SrvrInfo, FourLetterWordOptions } from './four-letter.js';
 export { getFreePort } from './server.js';
+export { SupervisedChild, spawnWatchdog } from '../process/supervised.js';
+export type { ChildExit, NextOptions } from '../process/supervised.js';
 // Written by the client engineer; re-exported here because the tests import it from the entry point.
 export { TcpProxy } from './proxy.js';

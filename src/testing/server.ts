@@ -14,6 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import { fourLetterWord, parseSrvr, type SrvrInfo } from './four-letter.js';
 import type { ZooKeeperInstall } from './install.js';
+import { spawnWatchdog } from '../process/supervised.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -50,30 +51,6 @@ function tryQuietly(fn: () => unknown): void {
   } catch {
     // best effort during shutdown
   }
-}
-
-/**
- * A tiny `sh` that blocks reading a pipe from us and SIGKILLs the JVM once the pipe closes,
- * which happens when Node dies for any reason, including signals that skip 'exit' handlers
- * (an unhandled SIGTERM, SIGKILL). It then deletes `cleanupDir`, which the exit hook could not.
- */
-function spawnWatchdog(pid: number, cleanupDir: string | undefined): ChildProcess | undefined {
-  if (process.platform === 'win32') return undefined;
-  // The case guard makes sure a bug can never turn this into rm -rf of anything but our temp dir.
-  const script = [
-    // Survive the Ctrl-C/SIGTERM sent to our whole process group, so the cleanup still runs.
-    "trap '' INT TERM HUP",
-    'while read -r line; do :; done',
-    'kill -9 "$1" 2>/dev/null',
-    'case "$2" in *zk-elect-*) sleep 0.2; rm -rf -- "$2" ;; esac',
-  ].join('\n');
-  const watchdog = spawn('/bin/sh', ['-c', script, 'zk-elect-watchdog', String(pid), cleanupDir ?? ''], {
-    stdio: ['pipe', 'ignore', 'ignore'],
-  });
-  watchdog.on('error', () => undefined);
-  watchdog.unref();
-  (watchdog.stdin as unknown as net.Socket | null)?.unref();
-  return watchdog;
 }
 
 /**
