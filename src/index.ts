@@ -9,6 +9,8 @@ export { Transaction } from './client/transaction.js';
 export type { Op, OpResult, TransactionFailure } from './client/transaction.js';
 export * from './client/errors.js';
 export { parseConnectString } from './client/connect-string.js';
+export { fourLetterWord, parseMntr, parseSrvr, parseWchp } from './client/four-letter.js';
+export type { FourLetterWordOptions, SrvrInfo } from './client/four-letter.js';
 export type { ConnectString, HostPort } from './client/connect-string.js';
 export { validatePath } from './client/path.js';
 export type { Data } from './client/validate.js';

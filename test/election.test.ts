@@ -7,7 +7,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { CreateMode, EventType, KeeperState, LeaderElection, ManagedSession, NotLeaderError, sequenceOf, ZooKeeper } from '../src/index.js';
-import { TcpProxy, TestingServer, parseMntr } from '../src/testing/index.js';
+import { TcpProxy, TestingServer, parseMntr, parseWchp } from '../src/testing/index.js';
 import { sleep, until as waitUntil } from './support/wait.js';
 
 let server: TestingServer;
@@ -40,11 +40,7 @@ async function startMany(count: number, parent: string, cs = server.connectStrin
 async function watchesLanded(parent: string, count: number): Promise<void> {
   const watched = async () => {
     let total = 0;
-    let inParent = false;
-    for (const line of (await server.fourLetter('wchp')).split('\n')) {
-      if (line.startsWith('/')) inParent = line.trim().startsWith(parent + '/');
-      else if (inParent && line.trim().startsWith('0x')) total++;
-    }
+    for (const [path, sessions] of parseWchp(await server.fourLetter('wchp'))) if (path.startsWith(parent + '/')) total += sessions.length;
     return total;
   };
   await until(async () => (await watched()) === count, 5000, `${count} watches under ${parent}`);
@@ -139,15 +135,7 @@ describe('no herd effect', () => {
     try {
       await until(() => es.every((e) => e.status.role === 'leader' || e.status.role === 'follower'), 20000, 'all settled');
       // The server's own view: wchp lists, per path, the sessions watching it.
-      const readWatchers = async () => {
-        const watchers = new Map<string, number>();
-        let current = '';
-        for (const line of (await server.fourLetter('wchp')).split('\n')) {
-          if (line.startsWith('/')) watchers.set((current = line.trim()), 0);
-          else if (line.trim().startsWith('0x')) watchers.set(current, (watchers.get(current) ?? 0) + 1);
-        }
-        return watchers;
-      };
+      const readWatchers = async () => new Map([...parseWchp(await server.fourLetter('wchp'))].map(([path, sessions]) => [path, sessions.length]));
       const bySeq = [...es].sort((a, b) => seq(a) - seq(b));
       const lastPath = `${parent}/${bySeq[199].status.node}`;
       // Every candidate watches its own node (an operator's delete), every follower also its

@@ -23,6 +23,7 @@ import {
   getFreePort,
   parseMntr,
   parseSrvr,
+  parseWchp,
 } from '../src/testing/index.js';
 
 /** True while a process with this pid exists and is not a zombie (signal 0 only checks). */
@@ -48,7 +49,7 @@ async function eventually(what: string, check: () => boolean, timeoutMs = 10_000
   }
 }
 
-test('parseSrvr and parseMntr', () => {
+test('parseSrvr, parseMntr and parseWchp', () => {
   const srvr = [
     'Zookeeper version: 3.8.0-${mvngit.commit.id}, built on 2024-12-29 17:54 UTC',
     'Latency min/avg/max: 0/0.0/0',
@@ -61,6 +62,10 @@ test('parseSrvr and parseMntr', () => {
   assert.deepEqual(parseSrvr(srvr), { mode: 'follower', zxid: '0x100000002', connections: 3, version: '3.8.0' });
   assert.deepEqual(parseSrvr('This ZooKeeper instance is not currently serving requests\n'), { mode: 'not-serving' });
   assert.throws(() => parseSrvr('ruok is not executed because it is not in the whitelist.'), /not a srvr reply/);
+  assert.deepEqual(
+    parseWchp('/election/c_0000000001\n\t0x1000001a2b30000\n\t0x1000001a2b30001\n/election/c_0000000002\n\t0x1000001a2b30002\n'),
+    new Map([['/election/c_0000000001', ['0x1000001a2b30000', '0x1000001a2b30001']], ['/election/c_0000000002', ['0x1000001a2b30002']]]),
+  );
   assert.deepEqual(parseMntr('zk_version\t3.8.0\nzk_server_state\tleader\n\n'), {
     zk_version: '3.8.0',
     zk_server_state: 'leader',

@@ -4,7 +4,7 @@
  * @module
  */
 import { EventEmitter } from 'node:events';
-import { fourLetterWord, parseSrvr } from '../testing/index.js';
+import { fourLetterWord, parseSrvr } from '../client/four-letter.js';
 import type { ServerView } from './types.js';
 
 /** A server to poll. */

@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { findZooKeeper, type ZooKeeperInstall } from './install.js';
-import type { SrvrInfo } from './four-letter.js';
+import type { SrvrInfo } from '../client/four-letter.js';
 import {
   HOST,
   QUORUM_MODES,

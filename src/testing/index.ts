@@ -21,8 +21,9 @@ export type { ZooKeeperInstall } from './install.js';
 export { resolveMavenJars, MavenResolveError } from './maven.js';
 export { cacheRoot, publishCacheEntry } from './cache.js';
 export type { MavenArtifact } from './maven.js';
-export { fourLetterWord, parseSrvr, parseMntr } from './four-letter.js';
-export type { SrvrInfo, FourLetterWordOptions } from './four-letter.js';
+// The four-letter words live in the client now; re-exported here, where tests first found them.
+export { fourLetterWord, parseSrvr, parseMntr, parseWchp } from '../client/four-letter.js';
+export type { SrvrInfo, FourLetterWordOptions } from '../client/four-letter.js';
 export { getFreePort } from './server.js';
 export { SupervisedChild, spawnWatchdog } from '../process/supervised.js';
 export type { ChildExit, NextOptions } from '../process/supervised.js';

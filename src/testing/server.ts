@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
-import { fourLetterWord, parseSrvr, type SrvrInfo } from './four-letter.js';
+import { fourLetterWord, parseSrvr, type SrvrInfo } from '../client/four-letter.js';
 import type { ZooKeeperInstall } from './install.js';
 import { spawnWatchdog } from '../process/supervised.js';
 

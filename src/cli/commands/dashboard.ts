@@ -4,7 +4,7 @@
  * @module
  */
 import { startDashboard } from '../../dashboard/app.js';
-import { entryPrinter, openInBrowser, printBanner, runUntilSignal } from '../../dashboard/terminal.js';
+import { entryPrinter, openInBrowser, printBanner, runUntilSignal } from '../terminal.js';
 import { CliError, EXIT, intOption, pathOption, resolveConnectString, runCommand } from '../common.js';
 
 const USAGE = `Usage: zk-elect dashboard [flags]

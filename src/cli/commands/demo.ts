@@ -6,7 +6,7 @@
 import { startDemo, type DemoOptions } from '../../dashboard/app.js';
 import { MAX_NODES } from '../../dashboard/actions.js';
 import { FleetError } from '../../dashboard/fleet.js';
-import { entryPrinter, openInBrowser, printBanner, runUntilSignal } from '../../dashboard/terminal.js';
+import { entryPrinter, openInBrowser, printBanner, runUntilSignal } from '../terminal.js';
 import { DEFAULT_ZOOKEEPER_VERSION, JavaNotFoundError, ZooKeeperNotFoundError } from '../../testing/index.js';
 import { CliError, EXIT, UsageError, intOption, resolveConnectString, runCommand } from '../common.js';
 

@@ -4,10 +4,10 @@
  * @module
  */
 import { spawn } from 'node:child_process';
-import { onShutdownSignal } from '../cli/common.js';
-import type { RunningDashboard } from './app.js';
-import { formatMs } from './narrator.js';
-import type { TimelineEntry, TimelineKind } from './types.js';
+import { onShutdownSignal } from './common.js';
+import type { RunningDashboard } from '../dashboard/app.js';
+import { formatMs } from '../dashboard/narrator.js';
+import type { TimelineEntry, TimelineKind } from '../dashboard/types.js';
 
 type Paint = (code: string, text: string) => string;
 

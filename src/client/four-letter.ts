@@ -118,3 +118,18 @@ export function parseMntr(text: string): Record<string, string> {
   }
   return out;
 }
+
+/**
+ * Parses the reply to `wchp`: for each watched path, the sessions watching it (as the server
+ * prints them, `0x…`). Never throws.
+ */
+export function parseWchp(text: string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  let current: string[] | undefined;
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (raw.startsWith('/')) out.set(line, (current = []));
+    else if (current && line.startsWith('0x')) current.push(line);
+  }
+  return out;
+}
