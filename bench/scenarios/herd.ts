@@ -15,7 +15,7 @@
  * @module
  */
 import { performance } from 'node:perf_hooks';
-import { CreateMode, EventType, LeaderElection, ZooKeeper, sortCandidates } from '../../src/index.js';
+import { CreateMode, EventType, LeaderElection, ZooKeeper, sequenceOf } from '../../src/index.js';
 import type { BenchServer } from '../lib/server.js';
 import { summarize, roundSummary, round } from '../lib/stats.js';
 import type { CountSummary, HerdResult } from '../lib/types.js';
@@ -201,7 +201,8 @@ export async function herdNaive(p: HerdParams): Promise<HerdResult> {
         try {
           while (!closed) {
             requests++;
-            const kids = sortCandidates(await zk.getChildren(parent), 'n_');
+            // Every child here is n_ + sequence: the smallest sequence leads.
+            const kids = (await zk.getChildren(parent)).sort((a, b) => (sequenceOf(a) as number) - (sequenceOf(b) as number));
             const first = kids[0];
             if (first === node) {
               if (!leading) {

@@ -6,9 +6,8 @@ export { ChildrenCache, type CachedChild, type ChildrenCacheEvents, type Childre
 export { ClusterNode, type ClusterNodeEvents, type ClusterNodeOptions } from './cluster-node.js';
 export { LeaderElection, type ElectionRole, type ElectionStats, type ElectionStatus, type LeaderElectionEvents, type LeaderElectionOptions } from './election.js';
 export { listParticipants, type Participant } from './participants.js';
-export { NotLeaderError, isTransient, reportError } from './errors.js';
+export { NotLeaderError } from './errors.js';
 export { ManagedSession, type ManagedSessionEvents } from './managed-session.js';
 export { LeaderObserver, type LeaderObserverEvents } from './observer.js';
 export { DEFAULT_REGISTRY, ServiceDiscovery, ServiceRegistry, type ServiceDiscoveryEvents, type ServiceRegistryEvents } from './registry.js';
-export { sequenceOf, sortCandidates } from './sequence.js';
-export { Coalescer, onResync } from './resync.js';
+export { sequenceOf } from './sequence.js';
