@@ -25,6 +25,7 @@ import {
 } from '../src/index.js';
 import { TestingServer } from '../src/testing/index.js';
 import { assertRefusedBefore36, atLeast } from './support/server-version.js';
+import { sleep } from './support/wait.js';
 
 let server: TestingServer;
 let zk: ZooKeeper;
@@ -41,7 +42,6 @@ function nextEvent(): [Promise<WatchedEvent>, (e: WatchedEvent) => void] {
   return [p, fire];
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 before(async () => {
   server = await TestingServer.start();

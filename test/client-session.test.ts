@@ -4,8 +4,8 @@ import { after, before, describe, test } from 'node:test';
 import { CreateMode, EventType, KeeperState, SessionExpiredError, ZooKeeper, type WatchedEvent } from '../src/index.js';
 import { TcpProxy, TestingCluster, TestingServer } from '../src/testing/index.js';
 import { expireSession } from './support/expire.js';
+import { sleep } from './support/wait.js';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Records state events and lets a test wait for one. */
 function stateLog(zk: ZooKeeper) {

@@ -8,6 +8,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { startDashboard, startDemo, type RunningDashboard } from '../src/dashboard/app.js';
 import { FailoverClock } from '../src/dashboard/timeline.js';
 import type { Snapshot } from '../src/dashboard/types.js';
+import { poll } from './support/wait.js';
 
 const CHROMIUM = {
   executablePath: '/usr/bin/chromium',
@@ -36,17 +37,6 @@ async function openPage(url: string): Promise<Page> {
   return page;
 }
 
-/** Polls `probe` until it returns a value other than undefined; fails after `ms`. */
-async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 /** The leader card's node id, once it is a live leader (not a crashed one). */
 const liveLeader = (page: Page) => page.locator('.cand.leader:not(.dead)').getAttribute('data-node', { timeout: 100 }).catch(() => undefined);
 
@@ -67,18 +57,18 @@ const snapshot = async (base: string) => (await (await fetch(new URL('api/snapsh
 describe('zk-elect demo page', () => {
   test('shows the chain, and its buttons cause failovers that the timeline measures', async () => {
     const page = await openPage(demo.url);
-    assert.equal(await until('the first leader', () => liveLeader(page)), 'node-1');
+    assert.equal(await poll(() => liveLeader(page), 15_000, 'the first leader'), 'node-1');
     assert.equal(await page.locator('.cand[data-znode]').count(), 3);
     assert.match(await page.locator('.server .pill').innerText(), /standalone/i);
     // The two followers register (the leader does not); registration follows the election by a moment.
-    await until('two registry entries', () => page.locator('#registry .reg').count().then((n) => (n === 2 ? n : undefined)), 5000);
+    await poll(() => page.locator('#registry .reg').count().then((n) => (n === 2 ? n : undefined)), 5000, 'two registry entries');
     assert.match(await page.locator('#chain .link').first().innerText(), /node-2 watches c_\d{10}/);
 
     // SIGKILL: the old leader shows as crashed until ZooKeeper expires its session.
     await page.getByRole('button', { name: 'Kill leader' }).click();
     await page.locator('.cand.leader.dead[data-node="node-1"]').waitFor({ timeout: 2000 });
     assert.match(await page.locator('#toast').innerText(), /You killed node-1/);
-    assert.equal(await until('a new leader', async () => ((await liveLeader(page)) === 'node-2' ? true : undefined)), true);
+    assert.equal(await poll(async () => ((await liveLeader(page)) === 'node-2' ? true : undefined), 15_000, 'a new leader'), true);
     const crash = page.locator('.entry.failover', { hasText: 'node-1 was killed (SIGKILL)' });
     const crashMs = parseDuration(await crash.locator('.dur').innerText({ timeout: 5000 }));
     // ZooKeeper expires the session a timeout after the node's last heartbeat, which came up to a
@@ -87,7 +77,7 @@ describe('zk-elect demo page', () => {
 
     // SIGTERM: the leader closes its session, so the successor takes over without that wait.
     await page.getByRole('button', { name: 'Stop leader' }).click();
-    assert.equal(await until('the third leader', async () => ((await liveLeader(page)) === 'node-3' ? true : undefined)), true);
+    assert.equal(await poll(async () => ((await liveLeader(page)) === 'node-3' ? true : undefined), 15_000, 'the third leader'), true);
     const graceful = page.locator('.entry.failover', { hasText: 'node-2 was stopped (SIGTERM)' });
     const gracefulMs = parseDuration(await graceful.locator('.dur').innerText({ timeout: 5000 }));
     assert.ok(gracefulMs < SESSION_MS - 500, `a graceful failover does not wait for the session timeout: ${gracefulMs} ms`);

@@ -9,6 +9,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import type { Snapshot } from '../src/dashboard/types.js';
+import { until } from './support/wait.js';
 
 const MAIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../src/cli/main.js');
 const TEMP_DIR = /\/tmp\/zk-elect-[A-Za-z0-9]+/;
@@ -64,14 +65,6 @@ async function startDemoProcess(args: string[], detached: boolean): Promise<{ ch
 
 const alive = (pid: number) => processes().some((p) => p.pid === pid && p.state !== 'Z');
 
-async function until(what: string, cond: () => boolean, ms: number): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 /** Runs the demo, stops it with `stop`, and checks that everything it started is gone. */
 async function checkCleanStop(args: string[], detached: boolean, stop: (child: ChildProcess) => void, nodes: number, servers: number): Promise<void> {
   const { child, url, output } = await startDemoProcess(args, detached);
@@ -92,9 +85,9 @@ async function checkCleanStop(args: string[], detached: boolean, stop: (child: C
     const [code] = (await once(child, 'exit')) as [number | null];
     assert.equal(code, 0, output.join('\n'));
     assert.match(output.join('\n'), /stopped; nothing left behind/);
-    await until('every process the demo started to be gone', () => started.every((p) => !alive(p.pid)), 5000);
+    await until(() => started.every((p) => !alive(p.pid)), 5000, 'every process the demo started to be gone');
     assert.deepEqual(processes().filter((p) => p.cmdline.includes(dir!)), [], 'no process uses the temp dir');
-    await until(`${dir} to be deleted`, () => !existsSync(dir!), 3000);
+    await until(() => !existsSync(dir!), 3000, `${dir} to be deleted`);
   } finally {
     if (child.exitCode === null) child.kill('SIGKILL');
   }

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { CreateMode, EventType, KeeperState, LeaderElection, ManagedSession, NotLeaderError, sequenceOf, ZooKeeper } from '../src/index.js';
 import { TcpProxy, TestingServer, parseMntr, parseWchp } from '../src/testing/index.js';
-import { sleep, until as waitUntil } from './support/wait.js';
+import { sleep, until } from './support/wait.js';
 
 let server: TestingServer;
 let admin: ZooKeeper;
@@ -25,7 +25,6 @@ after(async () => {
 });
 
 /** Polls `cond` until true or fails after `ms`. */
-const until = (cond: () => boolean | Promise<boolean>, ms = 15000, what?: string) => waitUntil(cond, ms, what);
 
 async function startMany(count: number, parent: string, cs = server.connectString, sessionTimeout = 10000): Promise<LeaderElection[]> {
   const out: LeaderElection[] = [];

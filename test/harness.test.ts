@@ -25,6 +25,7 @@ import {
   parseSrvr,
   parseWchp,
 } from '../src/testing/index.js';
+import { until } from './support/wait.js';
 
 /** True while a process with this pid exists and is not a zombie (signal 0 only checks). */
 function alive(pid: number): boolean {
@@ -38,14 +39,6 @@ function alive(pid: number): boolean {
     return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
   } catch {
     return true;
-  }
-}
-
-async function eventually(what: string, check: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 
@@ -280,15 +273,15 @@ async function serverInChild(ending: 'return' | 'hang'): Promise<{ child: Return
 test('no JVM or temp dir outlives Node: normal exit without stop(), and SIGKILL of Node', async (t) => {
   const normal = await serverInChild('return');
   t.after(() => (alive(normal.pid) ? process.kill(normal.pid, 'SIGKILL') : undefined));
-  await eventually('child exit', () => normal.child.exitCode !== null);
+  await until(() => normal.child.exitCode !== null, 10_000, 'child exit');
   assert.equal(normal.child.exitCode, 0, 'a forgotten server does not keep Node alive');
-  await eventually('JVM gone after exit', () => !alive(normal.pid));
+  await until(() => !alive(normal.pid), 10_000, 'JVM gone after exit');
   assert.equal(existsSync(normal.dir), false);
 
   const killed = await serverInChild('hang');
   t.after(() => (alive(killed.pid) ? process.kill(killed.pid, 'SIGKILL') : undefined));
   assert.ok(alive(killed.pid));
   killed.child.kill('SIGKILL'); // no exit hook runs: the watchdog must do it
-  await eventually('JVM gone after SIGKILL of Node', () => !alive(killed.pid));
-  await eventually('temp dir removed by the watchdog', () => !existsSync(killed.dir));
+  await until(() => !alive(killed.pid), 10_000, 'JVM gone after SIGKILL of Node');
+  await until(() => !existsSync(killed.dir), 10_000, 'temp dir removed by the watchdog');
 });

@@ -4,14 +4,13 @@ import { after, before, describe, test } from 'node:test';
 import { ClusterNode, LeaderElection, LeaderObserver, ManagedSession, ServiceDiscovery, ServiceRegistry, ZooKeeper } from '../src/index.js';
 import { TcpProxy, TestingServer } from '../src/testing/index.js';
 import { expireSession } from './support/expire.js';
-import { until as waitUntil } from './support/wait.js';
+import { until } from './support/wait.js';
 
 let server: TestingServer;
 let admin: ZooKeeper;
 let n = 0;
 const fresh = () => `/reg${++n}`;
 
-const until = (cond: () => boolean | Promise<boolean>, ms = 10000, what?: string) => waitUntil(cond, ms, what);
 
 const same = (a: string[], b: string[]) => JSON.stringify([...a].sort()) === JSON.stringify([...b].sort());
 

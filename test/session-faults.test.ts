@@ -20,8 +20,8 @@ import {
 import { OpCode, Xid } from '../src/protocol/constants.js';
 import { TcpProxy } from '../src/testing/proxy.js';
 import { FakeZooKeeper, notificationFrame, replyFrame, standardReply, waitUntil, writeStat, type FakeOptions } from './support/fake-zk.js';
+import { sleep } from './support/wait.js';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Every state event of a client, with the time it was seen. */
 interface StateLog {

@@ -7,6 +7,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import { SupervisedChild } from '../src/testing/index.js';
+import { until } from './support/wait.js';
 
 /** A node child running `code`. */
 const nodeChild = (code: string) => new SupervisedChild<{ n?: number; event?: string }>(process.execPath, ['-e', code]);
@@ -52,9 +53,5 @@ test('a SIGKILLed parent leaves no supervised child behind', async () => {
   const pid = Number(await new Promise<string>((resolve) => createInterface({ input: parent.stdout! }).once('line', resolve)));
   assert.ok(alive(pid), 'the child runs');
   parent.kill('SIGKILL');
-  const deadline = Date.now() + 5000;
-  while (alive(pid)) {
-    assert.ok(Date.now() < deadline, `child ${pid} outlived its SIGKILLed parent`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  await until(() => !alive(pid), 5000, `child ${pid} to die with its SIGKILLed parent`);
 });
