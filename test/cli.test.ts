@@ -1,6 +1,6 @@
 // The zk-elect CLI as a person or a script uses it: real processes against a real ZooKeeper.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';

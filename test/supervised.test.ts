@@ -2,28 +2,15 @@
 // no child left behind when its parent is SIGKILLed.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import { SupervisedChild } from '../src/testing/index.js';
 import { until } from './support/wait.js';
+import { alive } from './support/process.js';
 
 /** A node child running `code`. */
 const nodeChild = (code: string) => new SupervisedChild<{ n?: number; event?: string }>(process.execPath, ['-e', code]);
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
 
 test('next() finds past and future JSON lines; other lines stay in lines', async () => {
   const child = nodeChild(`console.log('hello'); console.log(JSON.stringify({ n: 1 })); setTimeout(() => console.log(JSON.stringify({ n: 2 })), 100); setTimeout(() => {}, 5000);`);
