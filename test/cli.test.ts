@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
-import type { NodeEvent as FleetNodeEvent } from '../src/dashboard/fleet.js';
+import type { NodeEvent, NodeEventOf } from '../src/process/node-events.js';
 import { TestingServer } from '../src/testing/index.js';
 import { SupervisedChild } from '../src/process/supervised.js';
 
@@ -22,8 +22,8 @@ after(async () => {
   await server?.stop();
 });
 
-/** One event line of `zk-elect node --json`, with the fields these tests read. */
-type NodeEvent = FleetNodeEvent & { sessionTimeout?: number; workers?: string[] };
+/** One JSON line of `zk-elect status|watch --json`, with the fields these tests read. */
+type ChainEvent = { event: string; time: number; leader?: string; candidates?: { node: string }[] };
 
 /** The parts of GET /status the tests look at. */
 interface NodeStatus {
@@ -37,16 +37,16 @@ interface NodeStatus {
 }
 
 /** A `zk-elect <command> --json` process whose stdout lines are parsed as they come. */
-class JsonProcess {
-  readonly child: SupervisedChild<NodeEvent>;
+class JsonProcess<E extends { event: string } = NodeEvent> {
+  readonly child: SupervisedChild<E>;
 
   constructor(args: string[]) {
-    this.child = new SupervisedChild<NodeEvent>(process.execPath, [MAIN, ...args, '--json']);
+    this.child = new SupervisedChild<E>(process.execPath, [MAIN, ...args, '--json']);
     children.add(this.child);
     void this.child.exited.then(() => children.delete(this.child));
   }
 
-  get events(): NodeEvent[] {
+  get events(): E[] {
     return this.child.events;
   }
 
@@ -68,13 +68,25 @@ class JsonProcess {
   }
 
   /** The first event (from the start) matching `pred`, waiting up to `ms`. */
-  waitFor(pred: (e: NodeEvent) => boolean, ms = 10000, what = 'event'): Promise<NodeEvent> {
+  waitFor<T extends E>(pred: (e: E) => e is T, ms?: number, what?: string): Promise<T>;
+  waitFor(pred: (e: E) => boolean, ms?: number, what?: string): Promise<E>;
+  waitFor(pred: (e: E) => boolean, ms = 10000, what = 'event'): Promise<E> {
     return this.child.next(pred, { timeoutMs: ms, what });
   }
+}
 
+/** A `zk-elect node --json` process. */
+class NodeProcess extends JsonProcess<NodeEvent> {
   /** The settled role event (elected or following). */
-  role(): Promise<NodeEvent> {
+  role(): Promise<NodeEventOf<'elected' | 'following'>> {
     return this.waitFor((e) => e.event === 'elected' || e.event === 'following', 15000, 'a role');
+  }
+
+  /** The first line, which carries the HTTP address. */
+  get listening(): NodeEventOf<'listening'> {
+    const first = this.events[0];
+    assert.equal(first?.event, 'listening');
+    return first as NodeEventOf<'listening'>;
   }
 
   get name(): string {
@@ -109,13 +121,13 @@ const noStack = (text: string) => assert.doesNotMatch(text, /\n\s+at .+:\d+:\d+/
 describe('a fleet of three `zk-elect node --json` processes', () => {
   const election = `/cli-election-${++n}`;
   const registry = `/cli-registry-${n}`;
-  let fleet: JsonProcess[] = [];
-  let byOrder: JsonProcess[] = [];
-  let watcher: JsonProcess;
-  const start = () => new JsonProcess(['node', '--zookeeper', server.connectString, '--election-path', election, '--registry-path', registry, '--session-timeout', String(SESSION_TIMEOUT)]);
+  let fleet: NodeProcess[] = [];
+  let byOrder: NodeProcess[] = [];
+  let watcher: JsonProcess<ChainEvent>;
+  const start = () => new NodeProcess(['node', '--zookeeper', server.connectString, '--election-path', election, '--registry-path', registry, '--session-timeout', String(SESSION_TIMEOUT)]);
 
   before(async () => {
-    watcher = new JsonProcess(['watch', '--zookeeper', server.connectString, '--election-path', election, '--registry-path', registry]);
+    watcher = new JsonProcess<ChainEvent>(['watch', '--zookeeper', server.connectString, '--election-path', election, '--registry-path', registry]);
     await watcher.waitFor((e) => e.event === 'chain', 10000, 'the first view');
     fleet = [start(), start(), start()];
     await Promise.all(fleet.map((p) => p.role()));
@@ -135,12 +147,12 @@ describe('a fleet of three `zk-elect node --json` processes', () => {
     // The first line carries the HTTP address (what the node registers and campaigns with).
     for (const p of fleet) {
       assert.equal(p.events[0].event, 'listening');
-      assert.match(p.events[0].address!, /^http:\/\/127\.0\.0\.1:\d+$/);
+      assert.match(p.listening.address, /^http:\/\/127\.0\.0\.1:\d+$/);
       assert.equal(typeof p.events[0].time, 'number');
     }
     // The leader sees both workers' addresses in the registry.
-    const workers = [byOrder[1], byOrder[2]].map((p) => p.events[0].address).sort();
-    await byOrder[0].waitFor((e) => e.event === 'registry' && JSON.stringify([...(e.workers ?? [])].sort()) === JSON.stringify(workers), 10000, 'both workers');
+    const workers = [byOrder[1], byOrder[2]].map((p) => p.listening.address).sort();
+    await byOrder[0].waitFor((e) => e.event === 'registry' && 'workers' in e && JSON.stringify([...(e.workers ?? [])].sort()) === JSON.stringify(workers), 10000, 'both workers');
   });
 
   test('`status` prints the chain in order, and its --json parses', async () => {
@@ -161,12 +173,12 @@ describe('a fleet of three `zk-elect node --json` processes', () => {
     assert.equal(view.leader, byOrder[0].name);
     assert.equal(view.candidates[1].watching, byOrder[0].name);
     assert.match(view.candidates[0].sessionId, /^0x[0-9a-f]{16}$/);
-    assert.equal(view.candidates[0].data, byOrder[0].events[0].address);
+    assert.equal(view.candidates[0].data, byOrder[0].listening.address);
     assert.equal(view.registry.length, 2);
   });
 
   test('the leader serves /status and /metrics showing it leads; a follower shows 0', async () => {
-    const base = byOrder[0].events[0].address!;
+    const base = byOrder[0].listening.address;
     const status = (await (await fetch(`${base}/status`)).json()) as NodeStatus;
     assert.equal(status.role, 'leader');
     assert.equal(status.node, byOrder[0].name);
@@ -181,7 +193,7 @@ describe('a fleet of three `zk-elect node --json` processes', () => {
     assert.match(metrics, /^zk_elect_connection_state 3$/m);
     assert.match(metrics, /^process_cpu_user_seconds_total /m, 'default process metrics');
     assert.equal((await fetch(`${base}/healthz`)).status, 200);
-    const follower = await (await fetch(`${byOrder[1].events[0].address}/metrics`)).text();
+    const follower = await (await fetch(`${byOrder[1].listening.address}/metrics`)).text();
     assert.match(follower, /^zk_elect_is_leader 0$/m);
   });
 
@@ -213,7 +225,7 @@ describe('a fleet of three `zk-elect node --json` processes', () => {
     const ms = elected.time - sentAt;
     console.log(`SIGKILL failover: successor elected ${ms} ms after SIGKILL (session timeout ${timeout} ms; reaction ${elected.failoverMs} ms)`);
     assert.ok(ms < timeout + 1500, `successor elected after ${ms} ms`);
-    const status = (await (await fetch(`${next.events[0].address}/status`)).json()) as NodeStatus;
+    const status = (await (await fetch(`${next.listening.address}/status`)).json()) as NodeStatus;
     assert.equal(status.role, 'leader');
     assert.equal(next.junk.length, 0);
   });

@@ -6,20 +6,8 @@
 import { EventEmitter } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import type { NodeView } from './types.js';
+import { parseNodeEvent, type NodeEvent } from '../process/node-events.js';
 import { SupervisedChild } from '../process/supervised.js';
-
-/** One JSON line of `zk-elect node --json`. */
-export interface NodeEvent {
-  event: string;
-  /** ms since the epoch, by the node's clock. */
-  time: number;
-  node?: string;
-  leader?: string;
-  watching?: string;
-  address?: string;
-  reason?: string;
-  [field: string]: unknown;
-}
 
 /** Events of a {@link Fleet}. */
 export interface FleetEvents {
@@ -63,7 +51,6 @@ interface Member {
 const MAIN_JS = fileURLToPath(new URL('../cli/main.js', import.meta.url));
 /** The default node command of {@link FleetOptions.command}. */
 export const NODE_COMMAND: readonly string[] = [process.execPath, MAIN_JS, 'node'];
-const ROLE_EVENTS = new Set(['elected', 'following', 'suspended', 'resumed', 'lost', 'expired', 'closed']);
 
 /** Starts, tracks and signals node processes. */
 export class Fleet extends EventEmitter<FleetEvents> {
@@ -137,7 +124,7 @@ export class Fleet extends EventEmitter<FleetEvents> {
     if (!m) return Promise.reject(new FleetError(`no node called ${id}`, 404));
     return new Promise((resolve, reject) => {
       const check = () => {
-        if (m.view.role === 'elected' || m.view.role === 'following') return done(), resolve();
+        if (m.view.role === 'leader' || m.view.role === 'follower') return done(), resolve();
         if (m.view.state === 'exited') return done(), reject(new FleetError(`${id} ${m.view.exit ?? 'exited'} before joining the election`, 500));
       };
       const timer = setTimeout(() => (done(), reject(new FleetError(`${id} did not join the election within ${timeoutMs} ms${lastLine(m)}`, 504))), timeoutMs);
@@ -158,13 +145,13 @@ export class Fleet extends EventEmitter<FleetEvents> {
   }
 
   private onLine(m: Member, line: string): void {
-    const ev = parseEvent(line);
+    const ev = parseNodeEvent(line);
     if (!ev) return;
     const v = m.view;
     if (v.state === 'starting') v.state = 'running';
-    if (typeof ev.address === 'string') v.address = ev.address;
-    if (typeof ev.node === 'string' && ev.node) v.znode = ev.node;
-    if (ROLE_EVENTS.has(ev.event)) v.role = ev.event;
+    if (ev.event === 'listening') v.address = ev.address;
+    if (ev.node) v.znode = ev.node;
+    v.role = ev.role;
     this.emit('event', { ...v }, ev);
   }
 
@@ -178,16 +165,4 @@ export class Fleet extends EventEmitter<FleetEvents> {
 function lastLine(m: Member): string {
   const line = m.child.stderr.filter((l) => l.trim()).at(-1);
   return line ? `: ${line.trim()}` : '';
-}
-
-/** Parses one stdout line; anything that is not a JSON event is ignored. */
-export function parseEvent(line: string): NodeEvent | undefined {
-  if (!line.startsWith('{')) return undefined;
-  try {
-    const obj = JSON.parse(line) as Partial<NodeEvent>;
-    if (typeof obj?.event !== 'string') return undefined;
-    return { ...obj, event: obj.event, time: typeof obj.time === 'number' ? obj.time : Date.now() };
-  } catch {
-    return undefined;
-  }
 }

@@ -10,7 +10,8 @@ import { CANDIDATE_PREFIX } from '../recipes/participants.js';
 import { ChildrenCache, type CachedChild, type ChildrenChange } from '../recipes/children-cache.js';
 import { sequentialChildren } from '../recipes/sequence.js';
 import type { LocalEnsemble } from './ensemble.js';
-import type { Fleet, NodeEvent } from './fleet.js';
+import type { Fleet } from './fleet.js';
+import type { NodeEvent } from '../process/node-events.js';
 import * as say from './narrator.js';
 import { ServerPoller, type ServerTarget } from './server-poller.js';
 import { FailoverClock, Timeline } from './timeline.js';
@@ -61,8 +62,8 @@ export class DashboardModel extends EventEmitter<DashboardModelEvents> {
   private registry: NamedChild[] = [];
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
-  /** Each demo node's role before its latest event, to tell a first `following` from a re-link. */
-  private readonly roles = new Map<string, string | undefined>();
+  /** Each node's role and znode as of its previous event, for the narrator. */
+  private readonly before = new Map<string, Pick<NodeView, 'role' | 'znode'>>();
 
   /** Starts nothing until {@link start}. @throws BadArgumentsError for a bad connect string. */
   constructor(readonly options: DashboardModelOptions) {
@@ -247,11 +248,11 @@ export class DashboardModel extends EventEmitter<DashboardModelEvents> {
   }
 
   private onNodeEvent(node: NodeView, ev: NodeEvent): void {
-    const previous = this.roles.get(node.id);
+    const before = this.before.get(node.id);
     // Stamped with the node's own event time, so the timeline orders entries as they happened.
-    const line = ev.event === 'elected' ? say.electedLine(node, this.clock.onElected(node.id, ev.time), ev) : say.nodeEventLine(node, ev, previous);
+    const line = ev.event === 'elected' ? say.electedLine(node, this.clock.onElected(node.id, ev.time), ev) : say.nodeEventLine(node, ev, before);
     if (line) this.add({ ...line, time: ev.time });
-    if (node.role !== undefined) this.roles.set(node.id, node.role);
+    this.before.set(node.id, { role: node.role, znode: node.znode });
     this.changed();
   }
 }

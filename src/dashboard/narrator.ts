@@ -2,7 +2,7 @@
  * The sentences of the timeline and the terminal log: pure functions from events to text.
  * @module
  */
-import type { NodeEvent } from './fleet.js';
+import type { NodeEvent, NodeEventOf } from '../process/node-events.js';
 import type { ElectedVerdict, LeaderChange } from './timeline.js';
 import type { FailoverCause, NodeView, ServerView, TimelineKind } from './types.js';
 
@@ -26,7 +26,7 @@ export function who(node: Pick<NodeView, 'id' | 'znode'>): string {
 }
 
 /** The line for an `elected` event, given the failover clock's verdict. */
-export function electedLine(node: NodeView, verdict: ElectedVerdict, ev?: NodeEvent): Line {
+export function electedLine(node: NodeView, verdict: ElectedVerdict, ev?: NodeEventOf<'elected'>): Line {
   const line = electedBase(node, verdict);
   // The node's own figure: from its predecessor's deletion notice to its election.
   const reacted = typeof ev?.failoverMs === 'number' ? `; it reacted ${formatMs(ev.failoverMs)} after its watch fired` : '';
@@ -46,15 +46,18 @@ function electedBase(node: NodeView, verdict: ElectedVerdict): Line {
   }
 }
 
-/** The line for any other node event worth showing, or undefined. */
-export function nodeEventLine(node: NodeView, ev: NodeEvent, previousRole: string | undefined): Line | undefined {
+/**
+ * The line for any other node event worth showing, or undefined. `before` is the node as of its
+ * previous event: a follower that follows again with the same znode has a new predecessor.
+ */
+export function nodeEventLine(node: NodeView, ev: NodeEvent, before: Pick<NodeView, 'role' | 'znode'> | undefined): Line | undefined {
   switch (ev.event) {
     case 'following':
-      return previousRole === 'following'
+      return before?.role === 'follower' && before.znode === ev.node
         ? { kind: 'info', text: `${node.id} now watches ${ev.watching ?? '?'} (its predecessor left)` }
         : { kind: 'node', text: `${who(node)} follows ${ev.leader ?? '?'} and watches ${ev.watching ?? '?'}` };
     case 'reelection':
-      return { kind: 'info', text: `${node.id} saw its predecessor ${ev.gone ?? ''} go: re-electing` };
+      return { kind: 'info', text: `${node.id} saw its predecessor ${ev.gone} go: re-electing` };
     case 'disconnected':
       return { kind: 'warning', text: `${node.id} is disconnected from ZooKeeper; it reconnects with the same session` };
     case 'reconnected':
@@ -62,7 +65,7 @@ export function nodeEventLine(node: NodeView, ev: NodeEvent, previousRole: strin
     case 'rejoined':
       return { kind: 'node', text: `${node.id} re-joined with a new session` };
     case 'error':
-      return { kind: 'warning', text: `${node.id}: ${ev.message ?? 'error'}` };
+      return { kind: 'warning', text: `${node.id}: ${ev.message}` };
     case 'suspended':
       return { kind: 'warning', text: `${node.id} lost its ZooKeeper connection: leadership suspended` };
     case 'resumed':

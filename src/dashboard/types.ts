@@ -59,8 +59,8 @@ export interface NodeView {
   znode?: string;
   /** `starting` until its first event, `running`, `exited` once the process is gone. */
   state: 'starting' | 'running' | 'exited';
-  /** Its last election event: `elected`, `following`, `suspended`, `lost`, `expired`... */
-  role?: string;
+  /** Its election role as of its last event line (`starting`, `joining`, `follower`, `leader`, `suspended`, `closed`). */
+  role?: 'starting' | 'latent' | 'joining' | 'follower' | 'leader' | 'suspended' | 'closed';
   /** When the demo signalled it, and with what. */
   killedAt?: number;
   signal?: 'SIGKILL' | 'SIGTERM';

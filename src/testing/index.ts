@@ -27,5 +27,7 @@ export type { SrvrInfo, FourLetterWordOptions } from '../client/four-letter.js';
 export { getFreePort } from './server.js';
 export { SupervisedChild, spawnWatchdog } from '../process/supervised.js';
 export type { ChildExit, NextOptions } from '../process/supervised.js';
+export { isNodeEvent, parseNodeEvent } from '../process/node-events.js';
+export type { NodeEvent, NodeEventContext, NodeEventFields, NodeEventName, NodeEventOf } from '../process/node-events.js';
 // Written by the client engineer; re-exported here because the tests import it from the entry point.
 export { TcpProxy } from './proxy.js';

@@ -14,6 +14,7 @@ import { join } from '../../recipes/sequence.js';
 import { COMMON_HELP, COMMON_OPTIONS, CliError, EXIT, Reporter, intOption, pathOption, onShutdownSignal, resolveConnectString, runCommand } from '../common.js';
 import { NodeMetrics } from '../metrics.js';
 import { ListenError, startNodeHttp, type NodeHttpServer } from '../node-http.js';
+import type { NodeEventContext, NodeEventFields, NodeEventName } from '../../process/node-events.js';
 
 const USAGE = `Usage: zk-elect node [flags]
 
@@ -37,8 +38,9 @@ ${COMMON_HELP}
                             back). The server clamps it to 2-20 x its tickTime (4-40 s by default).
       --id <label>          a label for this node's output lines and /status (not sent to ZooKeeper)
 
-With --json, stdout carries one JSON object per line: {"event", "time", "node", "leader",
-"watching", "role", ...}. Events: listening, connected, elected, following, reelection,
+With --json, stdout carries one JSON object per line: {"event", "time", "role", "node",
+"leader", "watching", ...} ("role" is the election role: starting, joining, follower, leader,
+suspended, closed). Events: listening, connected, elected, following, reelection,
 registry, disconnected, suspended, reconnected, resumed, lost, expired, rejoined, shutdown,
 closed. The first line (listening) has the HTTP "address". "leader" is the leader as of this
 node's last election round: a follower is told only when its own predecessor goes (no herd).
@@ -122,11 +124,16 @@ class NodeProgram {
   private announced: string | undefined;
 
   constructor(private readonly opts: NodeOptions) {
-    this.out = new Reporter(opts.json, () => this.context(), opts.id);
+    this.out = new Reporter(opts.json, () => ({ ...this.context() }), opts.id);
+  }
+
+  /** Reports one event of the `--json` protocol (process/node-events.ts), or `text` for a person. */
+  private say<E extends NodeEventName>(event: E, fields: NodeEventFields[E], text: string): void {
+    this.out.event(event, fields, text);
   }
 
   /** Fields of every JSON line: where this node stands (its name stays known after closing). */
-  private context(): Record<string, unknown> {
+  private context(): Omit<NodeEventContext, 'time'> {
     const s = this.node?.election.status;
     if (s?.node) this.lastNode = s.node;
     return { role: s?.role ?? 'starting', node: s?.node ?? this.lastNode, leader: s?.leader, watching: s?.watching };
@@ -169,15 +176,15 @@ class NodeProgram {
       throw err;
     }
     this.address = this.http.address;
-    this.out.event('listening', { address: this.address, pid: process.pid }, `Serving /status, /metrics and /healthz at ${this.address}`);
+    this.say('listening', { address: this.address, pid: process.pid }, `Serving /status, /metrics and /healthz at ${this.address}`);
   }
 
   /** Ctrl-C before the first connection: give up without waiting for the connect timeout. */
   private async abandonStart(signal: NodeJS.Signals, started: Promise<ClusterNode>): Promise<number> {
-    this.out.event('shutdown', { signal }, `Received ${signal} before connecting: exiting`);
+    this.say('shutdown', { signal }, `Received ${signal} before connecting: exiting`);
     // If the connection succeeds after all, leave at once rather than linger as a candidate.
     void started.then((n) => n.close()).catch(() => undefined);
-    this.out.event('closed', {}, 'Exiting application');
+    this.say('closed', {}, 'Exiting application');
     return EXIT.OK;
   }
 
@@ -206,12 +213,12 @@ class NodeProgram {
     e.on('following', () => this.onRole(e.status));
     e.on('predecessorGone', ({ predecessor }) => {
       this.predecessorGoneAt = performance.now();
-      this.out.event('reelection', { gone: predecessor }, `Predecessor ${predecessor} is gone: re-electing`);
+      this.say('reelection', { gone: predecessor }, `Predecessor ${predecessor} is gone: re-electing`);
     });
     e.on('change', (s) => this.metrics.setLeader(s.role === 'leader'));
-    e.on('suspended', (r) => this.out.event('suspended', { reason: r }, 'Leadership suspended while disconnected: leader work is paused'));
-    e.on('resumed', () => this.out.event('resumed', {}, 'Reconnected with the session intact: still the leader'));
-    e.on('lost', (r) => this.out.event('lost', { reason: r }, `I am no longer the leader (${r})`));
+    e.on('suspended', (r) => this.say('suspended', { reason: r }, 'Leadership suspended while disconnected: leader work is paused'));
+    e.on('resumed', () => this.say('resumed', {}, 'Reconnected with the session intact: still the leader'));
+    e.on('lost', (r) => this.say('lost', { reason: r }, `I am no longer the leader (${r})`));
     e.on('error', (err) => this.out.error(err));
     node.on('workers', (w) => this.onWorkers(w));
     node.on('error', (err) => this.out.error(err));
@@ -219,7 +226,7 @@ class NodeProgram {
     // Prepended: "disconnected" / "expired" should print before the election's reaction to them.
     node.session.prependListener('state', (s, r) => this.onState(s, r));
     node.session.on('session', (zk) => {
-      this.out.event('rejoined', { server: zk.connectedServer, sessionId: zk.sessionIdHex }, `Re-joined with a new session ${zk.sessionIdHex} at ${zk.connectedServer}`);
+      this.say('rejoined', { server: zk.connectedServer, sessionId: zk.sessionIdHex }, `Re-joined with a new session ${zk.sessionIdHex} at ${zk.connectedServer}`);
     });
     node.session.on('error', (err) => this.out.error(err));
   }
@@ -234,11 +241,11 @@ class NodeProgram {
       const failoverMs = gone === undefined ? undefined : Math.round((performance.now() - gone) * 1000) / 1000;
       if (failoverMs !== undefined) this.metrics.observeFailover(failoverMs);
       const took = failoverMs === undefined ? '' : ` (${failoverMs} ms after the predecessor was deleted)`;
-      this.out.event('elected', { epoch: s.epoch, failoverMs }, `${this.newName(s)}I am the leader${took}`);
+      this.say('elected', { epoch: String(s.epoch), failoverMs }, `${this.newName(s)}I am the leader${took}`);
     } else if (s.role === 'follower') {
       // A gone predecessor that was not the leader ends here: no failover of ours to time.
       this.predecessorGoneAt = undefined;
-      this.out.event('following', {}, `${this.newName(s)}I am not the leader, ${s.leader} is the leader\nWatching znode ${s.watching}`);
+      this.say('following', {}, `${this.newName(s)}I am not the leader, ${s.leader} is the leader\nWatching znode ${s.watching}`);
     }
   }
 
@@ -256,11 +263,11 @@ class NodeProgram {
     const key = JSON.stringify(workers);
     if (key === this.lastWorkers) return; // discovery and the role change may both report the same view
     this.lastWorkers = key;
-    this.out.event('registry', { workers }, `The cluster addresses are: ${workers.length ? workers.join(', ') : '(no workers yet)'}`);
+    this.say('registry', { workers }, `The cluster addresses are: ${workers.length ? workers.join(', ') : '(no workers yet)'}`);
   }
 
   private onRegistered(name: string): void {
-    this.out.event('registry', { registered: name, address: this.address }, `Registered to the service registry as ${name} with address ${this.address}`);
+    this.say('registry', { registered: name, address: this.address }, `Registered to the service registry as ${name} with address ${this.address}`);
   }
 
   private onState(state: KeeperState, reason?: string): void {
@@ -268,13 +275,13 @@ class NodeProgram {
     const zk = this.node?.session.client;
     if (state === KeeperState.Disconnected) {
       this.disconnected = true;
-      this.out.event('disconnected', { reason }, `Disconnected from ZooKeeper${reason ? ` (${reason})` : ''}; reconnecting with the same session`);
+      this.say('disconnected', { reason }, `Disconnected from ZooKeeper${reason ? ` (${reason})` : ''}; reconnecting with the same session`);
     } else if (state === KeeperState.SyncConnected && this.disconnected) {
       this.disconnected = false;
-      this.out.event('reconnected', { server: zk?.connectedServer }, `Reconnected to ZooKeeper at ${zk?.connectedServer} (same session)`);
+      this.say('reconnected', { server: zk?.connectedServer }, `Reconnected to ZooKeeper at ${zk?.connectedServer} (same session)`);
     } else if (state === KeeperState.Expired) {
       this.disconnected = false;
-      this.out.event('expired', { reason }, `ZooKeeper session expired${reason ? ` (${reason})` : ''}: re-joining the election with a new session`);
+      this.say('expired', { reason }, `ZooKeeper session expired${reason ? ` (${reason})` : ''}: re-joining the election with a new session`);
     }
   }
 
@@ -324,11 +331,11 @@ class NodeProgram {
 
   /** Leaves the election first (the successor takes over at once), then closes everything. */
   private async shutdown(signal: NodeJS.Signals): Promise<void> {
-    this.out.event('shutdown', { signal }, `Received ${signal}: leaving the election`);
+    this.say('shutdown', { signal }, `Received ${signal}: leaving the election`);
     clearInterval(this.probe);
     await this.node!.close();
     await this.http?.close();
     this.http = undefined;
-    this.out.event('closed', {}, 'Disconnected from ZooKeeper, exiting application');
+    this.say('closed', {}, 'Disconnected from ZooKeeper, exiting application');
   }
 }
