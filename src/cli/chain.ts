@@ -5,31 +5,19 @@
  * @module
  */
 import { EventEmitter } from 'node:events';
-import { ChildrenCache, type CachedChild } from '../recipes/children-cache.js';
+import { ChildrenCache } from '../recipes/children-cache.js';
 import type { ManagedSession } from '../recipes/managed-session.js';
-import { CANDIDATE_PREFIX } from '../recipes/participants.js';
+import { CANDIDATES, participantsOf, type Participant } from '../recipes/participants.js';
 import { sequentialChildren } from '../recipes/sequence.js';
 import { reportError } from '../recipes/errors.js';
 import { DEFAULT_REGISTRY } from '../recipes/registry.js';
 import { intOption, pathOption, resolveConnectString, sessionHex } from './common.js';
 
-/** One candidate of the election, in order. */
-export interface ChainCandidate {
-  node: string;
-  /** The owner session, as `0x` + 16 hex digits. */
-  sessionId: string;
-  /** The candidate's data as UTF-8 (a `zk-elect node` puts its HTTP address there). */
-  data: string;
-  leader: boolean;
-  /** The predecessor this candidate watches (absent for the leader). */
-  watching?: string;
-}
-
 /** One registered worker. */
 export interface RegistryEntry {
   node: string;
   address: string;
-  sessionId: string;
+  sessionId: bigint;
   /** The candidate of the same session, when there is one (the same process). */
   candidate?: string;
 }
@@ -43,25 +31,18 @@ export interface ChainView {
   registryExists: boolean;
   /** The leader's node name, if any candidate exists. */
   leader?: string;
-  candidates: ChainCandidate[];
+  candidates: Participant[];
   registry: RegistryEntry[];
 }
 
 /** Both parents' caches: candidates `c_*` and workers `n_*`, each in sequence order. */
 function caches(session: ManagedSession, electionPath: string, registryPath: string): [ChildrenCache, ChildrenCache] {
-  return [new ChildrenCache(session, electionPath, sequentialChildren(CANDIDATE_PREFIX)), new ChildrenCache(session, registryPath, sequentialChildren('n_'))];
+  return [new ChildrenCache(session, electionPath, CANDIDATES), new ChildrenCache(session, registryPath, sequentialChildren('n_'))];
 }
 
 /** The view of two caches' current snapshots. Never throws. */
 function chainView(election: ChildrenCache, registry: ChildrenCache): ChainView {
-  const nodes = election.children;
-  const candidates: ChainCandidate[] = nodes.map((c, i) => ({
-    node: c.name,
-    sessionId: sessionHex(c.owner),
-    data: c.data?.toString('utf8') ?? '',
-    leader: i === 0,
-    ...(i > 0 ? { watching: (nodes[i - 1] as CachedChild).name } : {}),
-  }));
+  const candidates = participantsOf(election.children);
   const bySession = new Map(candidates.map((c) => [c.sessionId, c.node]));
   return {
     electionPath: election.parent,
@@ -70,10 +51,21 @@ function chainView(election: ChildrenCache, registry: ChildrenCache): ChainView 
     registryExists: registry.parentExists,
     leader: candidates[0]?.node,
     candidates,
-    registry: registry.children.map((w) => {
-      const sessionId = sessionHex(w.owner);
-      return { node: w.name, address: w.data?.toString('utf8') ?? '', sessionId, candidate: bySession.get(sessionId) };
-    }),
+    registry: registry.children.map((w) => ({ node: w.name, address: text(w.data), sessionId: w.owner, candidate: bySession.get(w.owner) })),
+  };
+}
+
+const text = (data: Buffer | null) => data?.toString('utf8') ?? '';
+
+/**
+ * A view as the fields of a `--json` line: sessions as `0x` + 16 hex digits, data as UTF-8.
+ * Never throws.
+ */
+export function chainJson(view: ChainView): Record<string, unknown> {
+  return {
+    ...view,
+    candidates: view.candidates.map((c) => ({ ...c, sessionId: sessionHex(c.sessionId), data: text(c.data) })),
+    registry: view.registry.map((r) => ({ ...r, sessionId: sessionHex(r.sessionId) })),
   };
 }
 
@@ -101,10 +93,10 @@ export function formatChain(view: ChainView): string {
   const lines: string[] = [];
   const n = view.candidates.length;
   lines.push(`Election ${view.electionPath}: ${n === 0 ? 'no candidates' : `${n} candidate${n === 1 ? '' : 's'}, leader ${view.leader}`}${view.electionExists ? '' : ' (the znode does not exist yet)'}`);
-  lines.push(...table(view.candidates.map((c) => [c.node, c.leader ? 'LEADER' : `watches ${c.watching}`, `session ${c.sessionId}`, c.data ? `data ${c.data}` : '(no data)'])));
+  lines.push(...table(view.candidates.map((c) => [c.node, c.isLeader ? 'LEADER' : `watches ${c.watching}`, `session ${sessionHex(c.sessionId)}`, c.data?.length ? `data ${text(c.data)}` : '(no data)'])));
   const w = view.registry.length;
   lines.push(`Service registry ${view.registryPath}: ${w === 0 ? 'no registered workers' : `${w} worker${w === 1 ? '' : 's'}`}${view.registryExists ? '' : ' (the znode does not exist yet)'}`);
-  lines.push(...table(view.registry.map((r) => [r.node, r.address || '(no address)', `session ${r.sessionId}`, r.candidate ? `candidate ${r.candidate}` : ''])));
+  lines.push(...table(view.registry.map((r) => [r.node, r.address || '(no address)', `session ${sessionHex(r.sessionId)}`, r.candidate ? `candidate ${r.candidate}` : ''])));
   return lines.join('\n') + '\n';
 }
 

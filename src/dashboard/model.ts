@@ -6,7 +6,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { KeeperState, ManagedSession, parseConnectString } from '../index.js';
-import { CANDIDATE_PREFIX } from '../recipes/participants.js';
+import { CANDIDATES, participantsOf, type Participant } from '../recipes/participants.js';
 import { ChildrenCache, type CachedChild, type ChildrenChange } from '../recipes/children-cache.js';
 import { sequentialChildren } from '../recipes/sequence.js';
 import type { LocalEnsemble } from './ensemble.js';
@@ -58,7 +58,7 @@ export class DashboardModel extends EventEmitter<DashboardModelEvents> {
   private session: ManagedSession | undefined;
   private watchers: ChildrenCache[] = [];
   private zk: Snapshot['zookeeper'] = { state: 'connecting' };
-  private candidates: NamedChild[] = [];
+  private candidates: Participant[] = [];
   private registry: NamedChild[] = [];
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
@@ -137,7 +137,7 @@ export class DashboardModel extends EventEmitter<DashboardModelEvents> {
 
   /** The candidates' znode names in election order. */
   get candidateNames(): string[] {
-    return this.candidates.map((c) => c.name);
+    return this.candidates.map((c) => c.node);
   }
 
   /** The demo node whose znode leads, if the demo owns it. */
@@ -145,7 +145,7 @@ export class DashboardModel extends EventEmitter<DashboardModelEvents> {
     const leader = this.candidates[0];
     if (!leader) return undefined;
     const nodes = this.fleet?.list() ?? [];
-    return nodes.find((n) => n.znode === leader.name) ?? nodes.find((n) => n.address === leader.data);
+    return nodes.find((n) => n.znode === leader.node) ?? nodes.find((n) => n.address === text(leader.data));
   }
 
   /** Adds a timeline entry, stamped `time` (default now). */
@@ -179,10 +179,12 @@ export class DashboardModel extends EventEmitter<DashboardModelEvents> {
       : "Failover = from the old leader's znode being deleted to the new smallest znode being seen (a crash's session timeout comes before and is not included).";
   }
 
+  /** The page's rendering of each participant: its znode, its data as the address, the demo's name for it. */
   private candidateViews(idOf: (znode: string, address: string) => string | undefined): CandidateView[] {
-    return this.candidates.map(({ name, data }, i) =>
-      withId({ znode: name, address: data, isLeader: i === 0, ...(i > 0 ? { watching: this.candidates[i - 1]!.name } : {}) }, idOf(name, data)),
-    );
+    return this.candidates.map(({ node, data, isLeader, watching }) => {
+      const address = text(data);
+      return withId({ znode: node, address, isLeader, ...(watching ? { watching } : {}) }, idOf(node, address));
+    });
   }
 
   private serverTargets(): ServerTarget[] {
@@ -209,9 +211,9 @@ export class DashboardModel extends EventEmitter<DashboardModelEvents> {
     this.zk = { state: 'connected' };
     session.on('state', (s) => this.onSessionState(s));
     session.on('error', () => undefined); // replacing an expired session is retried by itself
-    const election = new ChildrenCache(session, this.electionPath, sequentialChildren(CANDIDATE_PREFIX));
+    const election = new ChildrenCache(session, this.electionPath, CANDIDATES);
     const registry = new ChildrenCache(session, this.registryPath, sequentialChildren('n_'));
-    election.on('change', (children, change) => this.onCandidates(named(children), change));
+    election.on('change', (children, change) => this.onCandidates(participantsOf(children), change));
     registry.on('change', (children) => ((this.registry = named(children)), this.changed()));
     const warn = (w: ChildrenCache, e: unknown) => this.add({ kind: 'warning', text: `reading ${w.parent} failed: ${(e as Error).message}` });
     for (const w of [election, registry]) w.on('error', (e) => warn(w, e));
@@ -228,23 +230,23 @@ export class DashboardModel extends EventEmitter<DashboardModelEvents> {
     this.changed();
   }
 
-  private onCandidates(children: NamedChild[], at: ChildrenChange): void {
+  private onCandidates(candidates: Participant[], at: ChildrenChange): void {
     const before = this.candidates;
-    this.candidates = children;
-    const now = new Set(children.map((c) => c.name));
-    const known = new Set(before.map((c) => c.name));
+    this.candidates = candidates;
+    const now = new Set(candidates.map((c) => c.node));
+    const known = new Set(before.map((c) => c.node));
     const change = this.clock.onCandidates(this.candidateNames, at.changedAt, at.seenAt);
-    for (const c of before) if (!now.has(c.name)) this.add(say.znodeGoneLine(c.name, this.nodeOf(c), at.changedAt));
+    for (const c of before) if (!now.has(c.node)) this.add(say.znodeGoneLine(c.node, this.nodeOf(c), at.changedAt));
     // The demo tells joins and elections from its nodes' own events, which say more.
     if (this.mode === 'dashboard') {
-      for (const c of children) if (!known.has(c.name) && c.name !== change?.to) this.add({ kind: 'node', text: `${c.name} (${c.data}) joined the election` });
-      if (change) this.add(say.leaderChangeLine(change, (z) => children.find((c) => c.name === z)?.data));
+      for (const c of candidates) if (!known.has(c.node) && c.node !== change?.to) this.add({ kind: 'node', text: `${c.node} (${text(c.data)}) joined the election` });
+      if (change) this.add(say.leaderChangeLine(change, (z) => text(candidates.find((c) => c.node === z)?.data ?? null) || undefined));
     }
     this.changed();
   }
 
-  private nodeOf(c: { name: string; data: string }): NodeView | undefined {
-    return this.fleet?.list().find((n) => n.znode === c.name || n.address === c.data);
+  private nodeOf(c: Participant): NodeView | undefined {
+    return this.fleet?.list().find((n) => n.znode === c.node || n.address === text(c.data));
   }
 
   private onNodeEvent(node: NodeView, ev: NodeEvent): void {
@@ -261,8 +263,10 @@ export class DashboardModel extends EventEmitter<DashboardModelEvents> {
 type NamedChild = { name: string; data: string };
 
 function named(children: readonly CachedChild[]): NamedChild[] {
-  return children.map((c) => ({ name: c.name, data: c.data?.toString('utf8') ?? '' }));
+  return children.map((c) => ({ name: c.name, data: text(c.data) }));
 }
+
+const text = (data: Buffer | null) => data?.toString('utf8') ?? '';
 
 function withId<T extends object>(view: T, nodeId: string | undefined): T & { nodeId?: string } {
   return nodeId ? { ...view, nodeId } : view;

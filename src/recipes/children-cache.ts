@@ -12,6 +12,7 @@ import { EventEmitter } from 'node:events';
 import { ErrorCode, EventType } from '../protocol/constants.js';
 import type { Stat } from '../protocol/records.js';
 import type { ZooKeeperError } from '../client/errors.js';
+import type { ZooKeeper } from '../client/zookeeper.js';
 import { validatePath } from '../client/path.js';
 import { reportError } from './errors.js';
 import type { ManagedSession } from './managed-session.js';
@@ -148,9 +149,9 @@ export class ChildrenCache extends EventEmitter<ChildrenCacheEvents> {
     names = names.filter(this.#filter).sort(this.#order);
     const fresh = names.filter((n) => !this.#known.has(n));
     // A child gone between the listing and its read is left out: the next event brings it up to date.
-    const reads = await Promise.all(fresh.map((n) => zk.getData(join(this.parent, n)).then(({ data, stat }) => child(this.parent, n, data, stat), () => undefined)));
+    const reads = await readChildren(zk, this.parent, fresh);
     if (gen !== this.#gen) return;
-    fresh.forEach((n, i) => reads[i] && this.#known.set(n, reads[i]));
+    for (const c of reads) this.#known.set(c.name, c);
     const keep = new Set(names);
     for (const n of [...this.#known.keys()]) if (!keep.has(n)) this.#known.delete(n);
     const next = names.flatMap((n) => this.#known.get(n) ?? []);
@@ -202,6 +203,16 @@ export class ChildrenCache extends EventEmitter<ChildrenCacheEvents> {
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
   }
+}
+
+/**
+ * Reads the data and owner of each child `names` of `parent`, in parallel, keeping their order.
+ * A child gone before its read (or unreadable) is left out: whoever listed it learns of that
+ * from its next listing. Blocks for one getData per name. Never throws.
+ */
+export async function readChildren(zk: Pick<ZooKeeper, 'getData'>, parent: string, names: readonly string[]): Promise<CachedChild[]> {
+  const reads = await Promise.all(names.map((n) => zk.getData(join(parent, n)).then(({ data, stat }) => child(parent, n, data, stat), () => undefined)));
+  return reads.filter((c) => c !== undefined);
 }
 
 function child(parent: string, name: string, data: Buffer | null, stat: Stat): CachedChild {

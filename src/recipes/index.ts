@@ -5,7 +5,7 @@
 export { ChildrenCache, type CachedChild, type ChildrenCacheEvents, type ChildrenCacheOptions, type ChildrenChange } from './children-cache.js';
 export { ClusterNode, type ClusterNodeEvents, type ClusterNodeOptions } from './cluster-node.js';
 export { LeaderElection, type ElectionRole, type ElectionStats, type ElectionStatus, type LeaderElectionEvents, type LeaderElectionOptions } from './election.js';
-export { listParticipants, type Participant } from './participants.js';
+export { CANDIDATES, listParticipants, participantsOf, type Participant } from './participants.js';
 export { NotLeaderError } from './errors.js';
 export { ManagedSession, type ManagedSessionEvents } from './managed-session.js';
 export { LeaderObserver, type LeaderObserverEvents } from './observer.js';

@@ -5,9 +5,8 @@
 import { EventEmitter } from 'node:events';
 import { ChildrenCache, type CachedChild } from './children-cache.js';
 import { reportError } from './errors.js';
-import { CANDIDATE_PREFIX, type Participant } from './participants.js';
+import { CANDIDATES, participantsOf, type Participant } from './participants.js';
 import type { ManagedSession } from './managed-session.js';
-import { sequentialChildren } from './sequence.js';
 
 /** Events of a {@link LeaderObserver}. */
 export interface LeaderObserverEvents {
@@ -32,7 +31,7 @@ export class LeaderObserver extends EventEmitter<LeaderObserverEvents> {
     readonly parent = '/election',
   ) {
     super();
-    this.#cache = new ChildrenCache(session, parent, sequentialChildren(CANDIDATE_PREFIX));
+    this.#cache = new ChildrenCache(session, parent, CANDIDATES);
     this.#cache.on('change', (children) => this.#update(children));
     this.#cache.on('error', (err) => reportError(this, err, 'leader observer'));
   }
@@ -51,7 +50,7 @@ export class LeaderObserver extends EventEmitter<LeaderObserverEvents> {
   #update(children: readonly CachedChild[]): void {
     const first = children[0];
     if (first?.name === this.#current?.node) return;
-    this.#current = first && { node: first.name, data: first.data, sessionId: first.owner, isLeader: true };
+    this.#current = participantsOf(children.slice(0, 1))[0];
     this.emit('leader', this.#current);
   }
 

@@ -1,46 +1,62 @@
 /**
  * The candidates of an election parent as anyone can read them: names, order, data, owners.
- * Shared by {@link LeaderElection} and {@link LeaderObserver}.
+ * {@link Participant} is the one type of a candidate; the CLI and the dashboard only format it.
  * @module
  */
 import { ErrorCode } from '../protocol/constants.js';
+import type { ZooKeeper } from '../client/zookeeper.js';
 import type { ZooKeeperError } from '../client/errors.js';
-import { join, sortCandidates } from './sequence.js';
+import { readChildren, type CachedChild } from './children-cache.js';
+import { sequentialChildren } from './sequence.js';
 
 /** The name prefix of a candidate node: the design's `c_` + 10-digit sequence. */
 export const CANDIDATE_PREFIX = 'c_';
+/** Filter and order of candidate names: `c_` + sequence, smallest first. */
+export const CANDIDATES = sequentialChildren(CANDIDATE_PREFIX);
 const code = (e: unknown) => (e as ZooKeeperError)?.code;
 
 /** One participant as seen in the election parent. */
 export interface Participant {
+  /** Its candidate znode's name (no parent), e.g. `c_0000000007`. */
   node: string;
+  /** The candidate's data (a `zk-elect node` puts its HTTP address there). */
   data: Buffer | null;
+  /** The session that owns the znode. */
   sessionId: bigint;
+  /** The smallest candidate: the leader. */
   isLeader: boolean;
   /** The predecessor this participant watches (by the algorithm), if not the leader. */
   watching?: string;
 }
 
 /**
- * Lists the candidates of an election parent in order, with data and owner session.
- * Blocks for one getChildren and one getData per candidate.
- * @throws ZooKeeperError (NoNode when the parent does not exist yields an empty list).
+ * The participants of candidate children already in election order (a {@link ChildrenCache}
+ * snapshot with the {@link CANDIDATES} filter): the first leads, each other watches the one
+ * before it. Never throws.
  */
-export async function listParticipants(zk: { getChildren(p: string): Promise<string[]>; getData(p: string): Promise<{ data: Buffer | null; stat: { ephemeralOwner: bigint } }> }, parent: string): Promise<Participant[]> {
+export function participantsOf(children: readonly CachedChild[]): Participant[] {
+  return children.map((c, i) => ({
+    node: c.name,
+    data: c.data,
+    sessionId: c.owner,
+    isLeader: i === 0,
+    ...(i > 0 ? { watching: children[i - 1]!.name } : {}),
+  }));
+}
+
+/**
+ * Lists the candidates of an election parent in order, with data and owner session, once (no
+ * watch: a {@link LeaderObserver} or a {@link ChildrenCache} follows changes). Blocks for one
+ * getChildren and one getData per candidate; a candidate gone before its read is left out.
+ * @throws ZooKeeperError (a missing parent yields an empty list).
+ */
+export async function listParticipants(zk: Pick<ZooKeeper, 'getChildren' | 'getData'>, parent: string): Promise<Participant[]> {
   let names: string[];
   try {
-    names = sortCandidates(await zk.getChildren(parent), CANDIDATE_PREFIX);
+    names = await zk.getChildren(parent);
   } catch (e) {
     if (code(e) === ErrorCode.NONODE) return [];
     throw e;
   }
-  const reads = await Promise.all(names.map((n) => zk.getData(join(parent, n)).catch(() => null)));
-  const live = names.map((node, i) => ({ node, read: reads[i] })).filter((x) => x.read !== null);
-  return live.map(({ node, read }, i) => ({
-    node,
-    data: read!.data,
-    sessionId: read!.stat.ephemeralOwner,
-    isLeader: i === 0,
-    ...(i > 0 ? { watching: live[i - 1].node } : {}),
-  }));
+  return participantsOf(await readChildren(zk, parent, names.filter(CANDIDATES.filter).sort(CANDIDATES.order)));
 }

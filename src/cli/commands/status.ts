@@ -4,7 +4,7 @@
  * @module
  */
 import { ManagedSession } from '../../recipes/managed-session.js';
-import { CHAIN_HELP, CHAIN_OPTIONS, chainFlags, formatChain, readChain } from '../chain.js';
+import { CHAIN_HELP, CHAIN_OPTIONS, chainFlags, chainJson, formatChain, readChain } from '../chain.js';
 import { COMMON_HELP, COMMON_OPTIONS, EXIT, jsonLinePrinter, runCommand } from '../common.js';
 
 const USAGE = `Usage: zk-elect status [flags]
@@ -34,7 +34,7 @@ export function run(argv: string[]): Promise<number> {
     const session = await ManagedSession.open(connectString, { connectTimeout });
     try {
       const view = await readChain(session, electionPath, registryPath);
-      if (ctx.json) jsonLinePrinter()('status', { ...view });
+      if (ctx.json) jsonLinePrinter()('status', chainJson(view));
       else process.stdout.write(formatChain(view));
     } finally {
       await session.close();

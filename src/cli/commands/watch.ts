@@ -5,7 +5,7 @@
  */
 import { KeeperState } from '../../protocol/constants.js';
 import { ManagedSession } from '../../recipes/managed-session.js';
-import { CHAIN_HELP, CHAIN_OPTIONS, ChainWatcher, chainFlags, formatChain, type ChainView } from '../chain.js';
+import { CHAIN_HELP, CHAIN_OPTIONS, ChainWatcher, chainFlags, chainJson, formatChain, type ChainView } from '../chain.js';
 import { COMMON_HELP, COMMON_OPTIONS, EXIT, Reporter, clockTime, onShutdownSignal, runCommand } from '../common.js';
 
 const USAGE = `Usage: zk-elect watch [flags]
@@ -66,10 +66,11 @@ async function watch(connectString: string, electionPath: string, registryPath: 
 function viewPrinter(out: Reporter, connectString: string): (view: ChainView) => void {
   let last = '';
   return (view) => {
-    const key = JSON.stringify(view);
+    const fields = chainJson(view);
+    const key = JSON.stringify(fields);
     if (key === last) return;
     last = key;
-    if (out.jsonMode) return out.event('chain', { ...view }, '');
+    if (out.jsonMode) return out.event('chain', fields, '');
     const header = `zk-elect watch ${connectString} - ${clockTime()} (Ctrl-C to exit)`;
     const clear = process.stdout.isTTY ? '\x1b[2J\x1b[H' : '\n';
     process.stdout.write(`${clear}${header}\n${formatChain(view)}`);
