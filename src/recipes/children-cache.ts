@@ -16,6 +16,7 @@ import type { ZooKeeper } from '../client/zookeeper.js';
 import { validatePath } from '../client/path.js';
 import { reportError } from './errors.js';
 import type { ManagedSession } from './managed-session.js';
+import { abortable, Lifecycle } from './lifecycle.js';
 import { Coalescer, onResync } from './resync.js';
 import { join } from './sequence.js';
 
@@ -72,8 +73,8 @@ export class ChildrenCache extends EventEmitter<ChildrenCacheEvents> {
   #firedAt: number | undefined;
   readonly #known = new Map<string, CachedChild>();
   #gen = 0;
-  #state: 'new' | 'started' | 'closed' = 'new';
-  readonly #reads = new Coalescer(() => this.#read(this.#gen), (e) => reportError(this, e, `children cache of ${this.parent}`), () => this.#state === 'started');
+  readonly #life: Lifecycle;
+  readonly #reads = new Coalescer(() => this.#read(this.#gen), (e) => reportError(this, e, `children cache of ${this.parent}`), () => this.#life.state === 'started');
   readonly #unsubscribe: () => void;
   readonly #filter: (name: string) => boolean;
   readonly #order: (a: string, b: string) => number;
@@ -88,6 +89,7 @@ export class ChildrenCache extends EventEmitter<ChildrenCacheEvents> {
   ) {
     super();
     validatePath(parent);
+    this.#life = new Lifecycle(`ChildrenCache of ${parent}`);
     this.#filter = options.filter ?? (() => true);
     this.#order = options.order ?? byName;
     this.#unsubscribe = onResync(session, () => this.refresh());
@@ -95,13 +97,12 @@ export class ChildrenCache extends EventEmitter<ChildrenCacheEvents> {
 
   /**
    * Starts watching and resolves with the first snapshot. Blocks for one listing plus one read
-   * per child. Call once.
-   * @throws Error if started twice or after close; ZooKeeperError if the first read fails.
+   * per child. Call once. Aborting `signal` closes the cache.
+   * @throws Error if started twice or after close; ZooKeeperError if the first read fails; the abort reason.
    */
-  async start(): Promise<readonly CachedChild[]> {
-    if (this.#state !== 'new') throw new Error(`ChildrenCache of ${this.parent} was ${this.#state === 'closed' ? 'closed' : 'started already'}`);
-    this.#state = 'started';
-    await this.#read(this.#gen);
+  async start(signal?: AbortSignal): Promise<readonly CachedChild[]> {
+    this.#life.start();
+    await abortable(signal, () => this.#read(this.#gen), () => this.close());
     return this.#children;
   }
 
@@ -173,7 +174,7 @@ export class ChildrenCache extends EventEmitter<ChildrenCacheEvents> {
     this.on('change', onChange);
     this.#closing.once('closed', onClose);
     try {
-      while (this.#state !== 'closed') {
+      while (!this.#life.closed) {
         if (pending === undefined) await new Promise<void>((r) => (wake = r));
         wake = undefined;
         if (pending === undefined) continue;
@@ -188,9 +189,11 @@ export class ChildrenCache extends EventEmitter<ChildrenCacheEvents> {
   }
 
   /** Stops watching and empties the view. Idempotent; never throws. */
-  async close(): Promise<void> {
-    if (this.#state === 'closed') return;
-    this.#state = 'closed';
+  close(): Promise<void> {
+    return this.#life.close(async () => this.#stop());
+  }
+
+  #stop(): void {
     this.#gen++;
     this.#onEvent = this.#watcherFor(this.#gen);
     this.#unsubscribe();

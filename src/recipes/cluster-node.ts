@@ -8,6 +8,7 @@ import { EventEmitter } from 'node:events';
 import type { ZooKeeperOptions } from '../client/zookeeper.js';
 import { LeaderElection, type LeaderElectionOptions } from './election.js';
 import { reportError } from './errors.js';
+import { abortable, Lifecycle } from './lifecycle.js';
 import { ManagedSession } from './managed-session.js';
 import { DEFAULT_REGISTRY, ServiceDiscovery, ServiceRegistry } from './registry.js';
 
@@ -41,6 +42,7 @@ export class ClusterNode extends EventEmitter<ClusterNodeEvents> {
   readonly registry: ServiceRegistry;
   readonly discovery: ServiceDiscovery;
   private chain: Promise<void> = Promise.resolve();
+  private readonly life = new Lifecycle('ClusterNode');
 
   private constructor(
     readonly session: ManagedSession,
@@ -82,13 +84,14 @@ export class ClusterNode extends EventEmitter<ClusterNodeEvents> {
   }
 
   /**
-   * Joins the election and applies the first role. Blocks until it is applied.
-   * @throws ZooKeeperError if the first round fails (the node is then closed).
+   * Joins the election and applies the first role. Blocks until it is applied. Call once.
+   * Aborting `signal` first closes the node.
+   * @throws Error if started twice or closed; ZooKeeperError if the first round fails (the node is then closed); the abort reason.
    */
-  async start(): Promise<void> {
+  async start(signal?: AbortSignal): Promise<void> {
     try {
-      await this.election.start();
-      await this.chain;
+      await this.election.start(signal);
+      await abortable(signal, () => this.chain, () => this.close());
     } catch (e) {
       await this.close();
       throw e;
@@ -123,11 +126,18 @@ export class ClusterNode extends EventEmitter<ClusterNodeEvents> {
     await this.options.onWorker?.(this);
   }
 
-  /** Leaves the election and the registry and closes the session. Idempotent. */
-  async close(): Promise<void> {
-    this.discovery.close();
-    await this.election.close();
-    await this.registry.close().catch(() => undefined);
-    await this.session.close();
+  /** Leaves the election and the registry and closes the session. Idempotent; never throws. */
+  close(): Promise<void> {
+    return this.life.close(async () => {
+      await this.discovery.close();
+      await this.election.close();
+      await this.registry.close().catch(() => undefined);
+      await this.session.close();
+    });
+  }
+
+  /** Same as {@link close}, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
   }
 }

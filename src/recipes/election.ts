@@ -27,6 +27,7 @@ import { NotLeaderError, reportError } from './errors.js';
 import { ManagedSession } from './managed-session.js';
 import { createOwnNode, deleteOwnNode, ensurePath, type OwnNode } from './own-node.js';
 import { Coalescer } from './resync.js';
+import { abortable } from './lifecycle.js';
 import { CANDIDATE_PREFIX as PREFIX, listParticipants, type Participant } from './participants.js';
 import { join, locateCandidate } from './sequence.js';
 
@@ -166,15 +167,24 @@ export class LeaderElection extends EventEmitter<LeaderElectionEvents> {
 
   /**
    * Volunteers: creates the candidate node and takes part from then on. Resolves once the
-   * first election round is done (this candidate leads or follows). Start once.
-   * @throws Error if already started or closed; ZooKeeperError if the first round fails.
+   * first election round is done (this candidate leads or follows). Start once. Aborting
+   * `signal` before that closes the election (its candidate node is deleted).
+   * @throws Error if already started or closed; ZooKeeperError if the first round fails; the abort reason.
    */
-  async start(): Promise<void> {
+  async start(signal?: AbortSignal): Promise<void> {
     if (this.current.role !== 'latent') throw new Error(`LeaderElection.start(): already ${this.current.role}`);
+    signal?.throwIfAborted();
     this.setStatus({ role: 'joining' });
-    await new Promise<void>((resolve, reject) => {
+    await abortable(signal, () => this.firstRound(), () => this.close());
+  }
+
+  private firstRound(): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
       const done = () => (this.off('change', onChange), this.off('error', onError));
-      const onChange = (s: ElectionStatus) => (s.role === 'leader' || s.role === 'follower') && (done(), resolve());
+      const onChange = (s: ElectionStatus) => {
+        if (s.role === 'leader' || s.role === 'follower') (done(), resolve());
+        else if (s.role === 'closed') (done(), reject(new Error('LeaderElection closed before its first round')));
+      };
       const onError = (e: unknown) => (done(), reject(e));
       this.on('change', onChange);
       this.once('error', onError);
@@ -477,6 +487,11 @@ export class LeaderElection extends EventEmitter<LeaderElectionEvents> {
       this.emit('closed');
     })();
     return this.closing;
+  }
+
+  /** Same as {@link close}, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
   }
 
   // ---- queries and leader-only work -------------------------------------------------------

@@ -36,13 +36,17 @@ export class LeaderObserver extends EventEmitter<LeaderObserverEvents> {
     this.#cache.on('error', (err) => reportError(this, err, 'leader observer'));
   }
 
-  /** Starts observing; resolves with the leader at that moment. @throws ZooKeeperError. */
-  async start(): Promise<Participant | undefined> {
-    this.#update(await this.#cache.start());
+  /**
+   * Starts observing; resolves with the leader at that moment. Blocks for one listing and one
+   * read per candidate. Call once. Aborting `signal` closes the observer.
+   * @throws Error if started twice or after close; ZooKeeperError; the abort reason.
+   */
+  async start(signal?: AbortSignal): Promise<Participant | undefined> {
+    this.#update(await this.#cache.start(signal));
     return this.#current;
   }
 
-  /** The last leader seen. */
+  /** The last leader seen (undefined before start and after close). */
   get leader(): Participant | undefined {
     return this.#current;
   }
@@ -54,8 +58,14 @@ export class LeaderObserver extends EventEmitter<LeaderObserverEvents> {
     this.emit('leader', this.#current);
   }
 
-  /** Stops observing. Idempotent. */
-  async close(): Promise<void> {
-    await this.#cache.close();
+  /** Stops observing: no more events, and no leader known. Idempotent; never throws. */
+  close(): Promise<void> {
+    this.#current = undefined;
+    return this.#cache.close();
+  }
+
+  /** Same as {@link close}, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
   }
 }

@@ -11,6 +11,7 @@ import { reportError } from './errors.js';
 import type { ManagedSession } from './managed-session.js';
 import { createOwnNode, deleteOwnNode, type OwnNode } from './own-node.js';
 import { ChildrenCache, type CachedChild } from './children-cache.js';
+import { abortable, Lifecycle } from './lifecycle.js';
 
 /** Default registry parent, as in the design. */
 export const DEFAULT_REGISTRY = '/service_registry';
@@ -34,6 +35,7 @@ export class ServiceRegistry extends EventEmitter<ServiceRegistryEvents> {
   private address: string | undefined;
   private gen = 0;
   private readonly unsubscribe: () => void;
+  private readonly life = new Lifecycle('ServiceRegistry');
 
   /** @throws BadArgumentsError for an invalid parent path. */
   constructor(
@@ -54,13 +56,15 @@ export class ServiceRegistry extends EventEmitter<ServiceRegistryEvents> {
 
   /**
    * Registers `address` (e.g. `http://10.0.0.5:8080`). Replaces a previous registration of
-   * this registry. Blocks until the node exists. @throws ZooKeeperError when the session ends.
+   * this registry. Blocks until the node exists; aborting `signal` first unregisters.
+   * @throws TypeError for a missing address; Error after close; ZooKeeperError when the session ends; the abort reason.
    */
-  async register(address: string): Promise<string> {
+  async register(address: string, signal?: AbortSignal): Promise<string> {
     if (typeof address !== 'string' || address === '') throw new TypeError('register(address): address must be a non-empty string');
+    if (this.life.closed) throw new Error(`ServiceRegistry of ${this.parent} was closed`);
     if (this.own && this.address !== address) await this.unregister();
     this.address = address;
-    return this.ensure();
+    return abortable(signal, () => this.ensure(), () => this.unregister().catch(() => undefined));
   }
 
   /**
@@ -99,10 +103,17 @@ export class ServiceRegistry extends EventEmitter<ServiceRegistryEvents> {
     if (own) await deleteOwnNode(this.session.client, own);
   }
 
-  /** Unregisters and stops following the session. */
-  async close(): Promise<void> {
-    this.unsubscribe();
-    await this.unregister();
+  /** Unregisters and stops following the session. Idempotent. @throws ZooKeeperError if the delete fails for good. */
+  close(): Promise<void> {
+    return this.life.close(async () => {
+      this.unsubscribe();
+      await this.unregister();
+    });
+  }
+
+  /** Same as {@link close}, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
   }
 }
 
@@ -123,6 +134,7 @@ export interface ServiceDiscoveryEvents {
 export class ServiceDiscovery extends EventEmitter<ServiceDiscoveryEvents> {
   #cache: ChildrenCache | undefined;
   #addresses: string[] = [];
+  #closed = false;
 
   /** @throws BadArgumentsError for an invalid parent path. */
   constructor(
@@ -133,14 +145,19 @@ export class ServiceDiscovery extends EventEmitter<ServiceDiscoveryEvents> {
     validatePath(parent);
   }
 
-  /** Starts watching (again after {@link stop}); resolves after the first read. @throws ZooKeeperError on failure. */
-  async start(): Promise<string[]> {
+  /**
+   * Starts watching (again after {@link stop}: a leader that loses its leadership stops
+   * watching its workers); resolves after the first read. Aborting `signal` stops it.
+   * @throws Error after close; ZooKeeperError on failure; the abort reason.
+   */
+  async start(signal?: AbortSignal): Promise<string[]> {
+    if (this.#closed) throw new Error(`ServiceDiscovery of ${this.parent} was closed`);
     await this.#cache?.close();
     const cache = new ChildrenCache(this.session, this.parent);
     this.#cache = cache;
     cache.on('change', (children) => this.#update(children));
     cache.on('error', (e) => reportError(this, e, 'discovery'));
-    this.#update(await cache.start());
+    this.#update(await cache.start(signal));
     return this.getAllServiceAddresses();
   }
 
@@ -169,8 +186,14 @@ export class ServiceDiscovery extends EventEmitter<ServiceDiscoveryEvents> {
     void cache?.close();
   }
 
-  /** Stops watching for good. */
-  close(): void {
+  /** Stops watching for good. Idempotent; never throws. */
+  async close(): Promise<void> {
+    this.#closed = true;
     this.stop();
+  }
+
+  /** Same as {@link close}, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
   }
 }

@@ -1,0 +1,124 @@
+// The lifecycle every recipe shares, against a real server: start once, close once (idempotent,
+// concurrent closes share one), `await using`, and an AbortSignal on the calls that block.
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { after, before, describe, test } from 'node:test';
+import { ChildrenCache, ClusterNode, LeaderElection, LeaderObserver, ManagedSession, ServiceDiscovery, ServiceRegistry, ZooKeeper } from '../src/index.js';
+import { TestingServer } from '../src/testing/index.js';
+
+let server: TestingServer;
+let admin: ZooKeeper;
+let session: ManagedSession;
+let n = 0;
+const fresh = () => `/life${++n}`;
+const children = (path: string) => admin.getChildren(path).catch(() => [] as string[]);
+const abortedSignal = () => AbortSignal.abort(new Error('the caller gave up'));
+
+before(async () => {
+  server = await TestingServer.start({ tickTime: 250 });
+  admin = await ZooKeeper.connect(server.connectString);
+  session = await ManagedSession.open(server.connectString);
+});
+after(async () => {
+  await session?.close();
+  await admin?.close();
+  await server?.stop();
+});
+
+describe('start once, close once', () => {
+  test('a second start is refused with the recipe named, before and after close', async () => {
+    const cache = new ChildrenCache(session, fresh());
+    await cache.start();
+    await assert.rejects(cache.start(), /ChildrenCache of \/life\d+ was started already/);
+    await cache.close();
+    await assert.rejects(cache.start(), /was closed/);
+    const election = new LeaderElection(session, { parent: fresh() });
+    await election.start();
+    await assert.rejects(election.start(), /already leader/);
+    await election.close();
+    const discovery = new ServiceDiscovery(session, fresh());
+    await discovery.close();
+    await assert.rejects(discovery.start(), /ServiceDiscovery of \/life\d+ was closed/);
+    const registry = new ServiceRegistry(session, fresh());
+    await registry.close();
+    await assert.rejects(registry.register('http://a'), /ServiceRegistry of \/life\d+ was closed/);
+  });
+
+  test('concurrent closes share one close; a later close is a no-op', async () => {
+    const parent = fresh();
+    const election = new LeaderElection(session, { parent });
+    await election.start();
+    let closedEvents = 0;
+    election.on('closed', () => closedEvents++);
+    await Promise.all([election.close(), election.close()]);
+    await election.close();
+    assert.equal(closedEvents, 1);
+    assert.deepEqual(await children(parent), []);
+  });
+
+  test('`await using` closes every recipe at the end of the block', async () => {
+    const parent = fresh();
+    const registryPath = fresh();
+    let node: ClusterNode;
+    let observer: LeaderObserver;
+    {
+      await using n = await ClusterNode.start(server.connectString, { address: 'http://n1', electionPath: parent, registryPath });
+      await using o = new LeaderObserver(session, parent);
+      node = n;
+      observer = o;
+      assert.equal((await o.start())?.node, n.election.status.node);
+    }
+    assert.equal(node.election.status.role, 'closed');
+    assert.equal(observer.leader, undefined);
+    assert.deepEqual(await children(parent), []);
+  });
+});
+
+describe('an AbortSignal on the calls that block', () => {
+  test('an already-aborted signal rejects with its reason and leaves nothing behind', async () => {
+    const parent = fresh();
+    const election = new LeaderElection(session, { parent });
+    await assert.rejects(election.start(abortedSignal()), /the caller gave up/);
+    assert.equal(election.status.role, 'latent', 'nothing was started');
+    assert.deepEqual(await children(parent), []);
+    await assert.rejects(new ChildrenCache(session, fresh()).start(abortedSignal()), /the caller gave up/);
+    await assert.rejects(new LeaderObserver(session, parent).start(abortedSignal()), /the caller gave up/);
+    const registry = new ServiceRegistry(session, fresh());
+    await assert.rejects(registry.register('http://a', abortedSignal()), /the caller gave up/);
+    assert.equal(registry.node, undefined);
+  });
+
+  test('aborting a start in flight rejects at once and closes the election: its candidate node goes', async () => {
+    const parent = fresh();
+    const first = new LeaderElection(session, { parent });
+    await first.start();
+    const second = new LeaderElection(session, { parent });
+    const controller = new AbortController();
+    const closed = once(second, 'closed');
+    const starting = second.start(controller.signal);
+    controller.abort(new Error('shutting down'));
+    await assert.rejects(starting, /shutting down/);
+    await closed;
+    assert.deepEqual(await children(parent), [first.status.node]);
+    await first.close();
+  });
+
+  test('closing an election while it starts rejects the start instead of leaving it pending', async () => {
+    const election = new LeaderElection(session, { parent: fresh() });
+    const starting = election.start();
+    await election.close();
+    await assert.rejects(starting, /closed before its first round/);
+  });
+
+  test('aborting a registration unregisters it', async () => {
+    const parent = fresh();
+    const registry = new ServiceRegistry(session, parent);
+    const controller = new AbortController();
+    const registering = registry.register('http://a', controller.signal);
+    controller.abort(new Error('no longer needed'));
+    await assert.rejects(registering, /no longer needed/);
+    // The create may have reached the server before the abort: the undo deletes it again.
+    await registry.close();
+    assert.deepEqual(await children(parent), []);
+  });
+});
