@@ -7,10 +7,9 @@
 import { EventEmitter } from 'node:events';
 import { ChildrenCache } from '../recipes/children-cache.js';
 import type { ManagedSession } from '../recipes/managed-session.js';
-import { CANDIDATES, participantsOf, type Participant } from '../recipes/participants.js';
-import { sequentialChildren } from '../recipes/sequence.js';
+import { CANDIDATES, DEFAULT_ELECTION, DEFAULT_REGISTRY, WORKERS } from '../recipes/defaults.js';
+import { participantsOf, type Participant } from '../recipes/participants.js';
 import { reportError } from '../recipes/errors.js';
-import { DEFAULT_REGISTRY } from '../recipes/registry.js';
 import { intOption, pathOption, resolveConnectString, sessionHex } from './common.js';
 
 /** One registered worker. */
@@ -37,7 +36,7 @@ export interface ChainView {
 
 /** Both parents' caches: candidates `c_*` and workers `n_*`, each in sequence order. */
 function caches(session: ManagedSession, electionPath: string, registryPath: string): [ChildrenCache, ChildrenCache] {
-  return [new ChildrenCache(session, electionPath, CANDIDATES), new ChildrenCache(session, registryPath, sequentialChildren('n_'))];
+  return [new ChildrenCache(session, electionPath, CANDIDATES), new ChildrenCache(session, registryPath, WORKERS)];
 }
 
 /** The view of two caches' current snapshots. Never throws. */
@@ -164,7 +163,7 @@ export interface ChainFlags {
 export function chainFlags(values: Record<string, unknown>): ChainFlags {
   return {
     connectString: resolveConnectString(values.zookeeper as string | undefined),
-    electionPath: pathOption(values['election-path'] as string | undefined, 'election-path', '/election'),
+    electionPath: pathOption(values['election-path'] as string | undefined, 'election-path', DEFAULT_ELECTION),
     registryPath: pathOption(values['registry-path'] as string | undefined, 'registry-path', DEFAULT_REGISTRY),
     connectTimeout: intOption(values['connect-timeout'] as string | undefined, 'connect-timeout', 5000, 1),
   };
@@ -177,5 +176,5 @@ export const CHAIN_OPTIONS = {
 } as const;
 
 /** Help lines describing {@link CHAIN_OPTIONS}. */
-export const CHAIN_HELP = `      --election-path <p>   election parent znode (default /election)
-      --registry-path <p>   service registry parent znode (default /service_registry)`;
+export const CHAIN_HELP = `      --election-path <p>   election parent znode (default ${DEFAULT_ELECTION})
+      --registry-path <p>   service registry parent znode (default ${DEFAULT_REGISTRY})`;

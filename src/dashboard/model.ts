@@ -6,9 +6,9 @@
  */
 import { EventEmitter } from 'node:events';
 import { KeeperState, ManagedSession, parseConnectString } from '../index.js';
-import { CANDIDATES, participantsOf, type Participant } from '../recipes/participants.js';
+import { CANDIDATES, DEFAULT_ELECTION, DEFAULT_REGISTRY, WORKERS } from '../recipes/defaults.js';
+import { participantsOf, type Participant } from '../recipes/participants.js';
 import { ChildrenCache, type CachedChild, type ChildrenChange } from '../recipes/children-cache.js';
-import { sequentialChildren } from '../recipes/sequence.js';
 import type { LocalEnsemble } from './ensemble.js';
 import type { Fleet } from './fleet.js';
 import type { NodeEvent } from '../process/node-events.js';
@@ -70,8 +70,8 @@ export class DashboardModel extends EventEmitter<DashboardModelEvents> {
     super();
     parseConnectString(options.connectString);
     this.mode = options.fleet ? 'demo' : 'dashboard';
-    this.electionPath = options.electionPath ?? '/election';
-    this.registryPath = options.registryPath ?? '/service_registry';
+    this.electionPath = options.electionPath ?? DEFAULT_ELECTION;
+    this.registryPath = options.registryPath ?? DEFAULT_REGISTRY;
     this.poller = new ServerPoller(() => this.serverTargets(), options.pollMs ?? 1000);
     this.timeline.on('entry', (e) => (this.emit('entry', e), this.changed()));
   }
@@ -212,7 +212,7 @@ export class DashboardModel extends EventEmitter<DashboardModelEvents> {
     session.on('state', (s) => this.onSessionState(s));
     session.on('error', () => undefined); // replacing an expired session is retried by itself
     const election = new ChildrenCache(session, this.electionPath, CANDIDATES);
-    const registry = new ChildrenCache(session, this.registryPath, sequentialChildren('n_'));
+    const registry = new ChildrenCache(session, this.registryPath, WORKERS);
     election.on('change', (children, change) => this.onCandidates(participantsOf(children), change));
     registry.on('change', (children) => ((this.registry = named(children)), this.changed()));
     const warn = (w: ChildrenCache, e: unknown) => this.add({ kind: 'warning', text: `reading ${w.parent} failed: ${(e as Error).message}` });

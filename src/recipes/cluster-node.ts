@@ -10,7 +10,8 @@ import { LeaderElection, type LeaderElectionOptions } from './election.js';
 import { reportError } from './errors.js';
 import { abortable, Lifecycle } from './lifecycle.js';
 import { ManagedSession } from './managed-session.js';
-import { DEFAULT_REGISTRY, ServiceDiscovery, ServiceRegistry } from './registry.js';
+import { DEFAULT_REGISTRY } from './defaults.js';
+import { ServiceDiscovery, ServiceRegistry } from './registry.js';
 
 /** Options of a {@link ClusterNode}. */
 export interface ClusterNodeOptions {

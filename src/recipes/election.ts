@@ -28,7 +28,8 @@ import { ManagedSession } from './managed-session.js';
 import { createOwnNode, deleteOwnNode, ensurePath, type OwnNode } from './own-node.js';
 import { Coalescer } from './resync.js';
 import { abortable } from './lifecycle.js';
-import { CANDIDATE_PREFIX as PREFIX, listParticipants, type Participant } from './participants.js';
+import { CANDIDATE_PREFIX as PREFIX, DEFAULT_ELECTION } from './defaults.js';
+import { listParticipants, type Participant } from './participants.js';
 import { join, locateCandidate } from './sequence.js';
 
 /** Where a candidate stands. */
@@ -138,7 +139,7 @@ export class LeaderElection extends EventEmitter<LeaderElectionEvents> {
     private readonly ownsSession = false,
   ) {
     super();
-    this.parent = options.parent ?? '/election';
+    this.parent = options.parent ?? DEFAULT_ELECTION;
     validatePath(this.parent);
     this.data = options.data ?? `${os.hostname()}:${process.pid}`;
     const onState = (s: KeeperState, reason?: string) => this.onSessionState(s, reason);

@@ -5,9 +5,10 @@
 export { ChildrenCache, type CachedChild, type ChildrenCacheEvents, type ChildrenCacheOptions, type ChildrenChange } from './children-cache.js';
 export { ClusterNode, type ClusterNodeEvents, type ClusterNodeOptions } from './cluster-node.js';
 export { LeaderElection, type ElectionRole, type ElectionStats, type ElectionStatus, type LeaderElectionEvents, type LeaderElectionOptions } from './election.js';
-export { CANDIDATES, listParticipants, participantsOf, type Participant } from './participants.js';
+export { CANDIDATE_PREFIX, CANDIDATES, DEFAULT_ELECTION, DEFAULT_REGISTRY, WORKER_PREFIX, WORKERS } from './defaults.js';
+export { listParticipants, participantsOf, type Participant } from './participants.js';
 export { NotLeaderError } from './errors.js';
 export { ManagedSession, type ManagedSessionEvents } from './managed-session.js';
 export { LeaderObserver, type LeaderObserverEvents } from './observer.js';
-export { DEFAULT_REGISTRY, ServiceDiscovery, ServiceRegistry, type ServiceDiscoveryEvents, type ServiceRegistryEvents } from './registry.js';
+export { ServiceDiscovery, ServiceRegistry, type ServiceDiscoveryEvents, type ServiceRegistryEvents } from './registry.js';
 export { sequenceOf } from './sequence.js';

@@ -5,7 +5,8 @@
 import { EventEmitter } from 'node:events';
 import { ChildrenCache, type CachedChild } from './children-cache.js';
 import { reportError } from './errors.js';
-import { CANDIDATES, participantsOf, type Participant } from './participants.js';
+import { CANDIDATES, DEFAULT_ELECTION } from './defaults.js';
+import { participantsOf, type Participant } from './participants.js';
 import type { ManagedSession } from './managed-session.js';
 
 /** Events of a {@link LeaderObserver}. */
@@ -28,7 +29,7 @@ export class LeaderObserver extends EventEmitter<LeaderObserverEvents> {
   /** @throws BadArgumentsError for an invalid parent path. */
   constructor(
     readonly session: ManagedSession,
-    readonly parent = '/election',
+    readonly parent = DEFAULT_ELECTION,
   ) {
     super();
     this.#cache = new ChildrenCache(session, parent, CANDIDATES);

@@ -7,12 +7,7 @@ import { ErrorCode } from '../protocol/constants.js';
 import type { ZooKeeper } from '../client/zookeeper.js';
 import type { ZooKeeperError } from '../client/errors.js';
 import { readChildren, type CachedChild } from './children-cache.js';
-import { sequentialChildren } from './sequence.js';
-
-/** The name prefix of a candidate node: the design's `c_` + 10-digit sequence. */
-export const CANDIDATE_PREFIX = 'c_';
-/** Filter and order of candidate names: `c_` + sequence, smallest first. */
-export const CANDIDATES = sequentialChildren(CANDIDATE_PREFIX);
+import { CANDIDATES } from './defaults.js';
 const code = (e: unknown) => (e as ZooKeeperError)?.code;
 
 /** One participant as seen in the election parent. */

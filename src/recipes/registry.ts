@@ -13,9 +13,7 @@ import { createOwnNode, deleteOwnNode, type OwnNode } from './own-node.js';
 import { ChildrenCache, type CachedChild } from './children-cache.js';
 import { abortable, Lifecycle } from './lifecycle.js';
 
-/** Default registry parent, as in the design. */
-export const DEFAULT_REGISTRY = '/service_registry';
-const PREFIX = 'n_';
+import { DEFAULT_REGISTRY, WORKER_PREFIX as PREFIX } from './defaults.js';
 
 /** Events of a {@link ServiceRegistry}. */
 export interface ServiceRegistryEvents {

@@ -3,6 +3,8 @@
  * server, so it offers no fault actions).
  * @module
  */
+import { DEFAULT_ELECTION, DEFAULT_REGISTRY } from '../../recipes/defaults.js';
+import { CHAIN_HELP, CHAIN_OPTIONS } from '../chain.js';
 import { startDashboard } from '../../dashboard/app.js';
 import { entryPrinter, openInBrowser, printBanner, runUntilSignal } from '../terminal.js';
 import { CliError, EXIT, intOption, pathOption, resolveConnectString, runCommand } from '../common.js';
@@ -16,8 +18,7 @@ of leader changes with each failover's duration as seen from ZooKeeper. Read-onl
 Flags:
   -z, --zookeeper <cs>      ZooKeeper connect string host:port[,host:port...][/chroot]
                             (default: $ZK_CONNECT, else 127.0.0.1:2181)
-      --election-path <p>   election parent znode (default /election)
-      --registry-path <p>   service registry parent znode (default /service_registry)
+${CHAIN_HELP}
       --port <n>            dashboard port (default 8080; a free one if 8080 is busy)
       --host <h>            dashboard interface (default 127.0.0.1)
       --open                open the page in the desktop's browser, if there is one
@@ -26,8 +27,7 @@ Flags:
 
 const OPTIONS = {
   zookeeper: { type: 'string', short: 'z' },
-  'election-path': { type: 'string' },
-  'registry-path': { type: 'string' },
+  ...CHAIN_OPTIONS,
   port: { type: 'string' },
   host: { type: 'string' },
   open: { type: 'boolean' },
@@ -48,8 +48,8 @@ export function run(argv: string[]): Promise<number> {
     const port = intOption(values.port, 'port', 8080, 0, 65535);
     const app = await startDashboard({
       zookeeper: connectString,
-      electionPath: pathOption(values['election-path'], 'election-path', '/election'),
-      registryPath: pathOption(values['registry-path'], 'registry-path', '/service_registry'),
+      electionPath: pathOption(values['election-path'], 'election-path', DEFAULT_ELECTION),
+      registryPath: pathOption(values['registry-path'], 'registry-path', DEFAULT_REGISTRY),
       port,
       host: values.host ?? '127.0.0.1',
     }).catch((err: NodeJS.ErrnoException) => Promise.reject(err.code ? new CliError(`cannot serve the dashboard: ${err.message}`, EXIT.UNAVAILABLE, 'Try another --port or --host.') : err));

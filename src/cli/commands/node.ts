@@ -9,7 +9,7 @@ import { performance } from 'node:perf_hooks';
 import { KeeperState } from '../../protocol/constants.js';
 import { ClusterNode } from '../../recipes/cluster-node.js';
 import type { ElectionStatus } from '../../recipes/election.js';
-import { DEFAULT_REGISTRY } from '../../recipes/registry.js';
+import { DEFAULT_ELECTION, DEFAULT_REGISTRY } from '../../recipes/defaults.js';
 import { join } from '../../recipes/sequence.js';
 import { COMMON_HELP, COMMON_OPTIONS, CliError, EXIT, Reporter, intOption, pathOption, onShutdownSignal, resolveConnectString, runCommand } from '../common.js';
 import { NodeMetrics } from '../metrics.js';
@@ -25,7 +25,7 @@ Ctrl-C or SIGTERM leaves gracefully: the session is closed, so the successor tak
 
 Flags:
 ${COMMON_HELP}
-      --election-path <p>   election parent znode (default /election)
+      --election-path <p>   election parent znode (default ${DEFAULT_ELECTION})
       --registry-path <p>   service registry parent znode (default ${DEFAULT_REGISTRY})
       --port <n>            HTTP port for /status, /metrics, /healthz (default 0: a free port;
                             the endpoint always runs: its address is the node's identity)
@@ -83,7 +83,7 @@ function parseOptions(values: Record<string, string | boolean | undefined>): Nod
   const str = (k: string) => values[k] as string | undefined;
   return {
     connectString: resolveConnectString(str('zookeeper')),
-    electionPath: pathOption(str('election-path'), 'election-path', '/election'),
+    electionPath: pathOption(str('election-path'), 'election-path', DEFAULT_ELECTION),
     registryPath: pathOption(str('registry-path'), 'registry-path', DEFAULT_REGISTRY),
     port: intOption(str('port'), 'port', 0, 0, 65535),
     host: str('host') ?? '127.0.0.1',
