@@ -6,18 +6,10 @@
 import path from 'node:path';
 import { findZooKeeper, type ZooKeeperInstall } from './install.js';
 import type { SrvrInfo } from '../client/four-letter.js';
-import {
-  HOST,
-  QUORUM_MODES,
-  ZooKeeperServer,
-  createTlsMaterial,
-  getFreePorts,
-  makeTempDir,
-  removeTempDir,
-  waitUntil,
-  type PeerSpec,
-  type TlsMaterial,
-} from './server.js';
+import { makeTempDir, removeTempDir } from './cleanup.js';
+import { HOST, getFreePorts } from './ports.js';
+import { QUORUM_MODES, ZooKeeperServer, waitUntil, type PeerSpec } from './server.js';
+import { createTlsMaterial, type TlsMaterial } from './tls.js';
 
 /** Options shared by {@link TestingServer.start} and {@link TestingCluster.start}. */
 export interface TestingOptions {

@@ -24,7 +24,7 @@ export type { MavenArtifact } from './maven.js';
 // The four-letter words live in the client now; re-exported here, where tests first found them.
 export { fourLetterWord, parseSrvr, parseMntr, parseWchp } from '../client/four-letter.js';
 export type { SrvrInfo, FourLetterWordOptions } from '../client/four-letter.js';
-export { getFreePort } from './server.js';
+export { getFreePort } from './ports.js';
 export { SupervisedChild, spawnWatchdog } from '../process/supervised.js';
 export type { ChildExit, NextOptions } from '../process/supervised.js';
 // Written by the client engineer; re-exported here because the tests import it from the entry point.
