@@ -7,8 +7,11 @@
  * is killed and every temp dir deleted when the Node process exits, even if `stop()` was not called.
  * @module
  */
-export { TestingServer, TestingCluster } from './cluster.js';
-export type { TestingOptions, TestingTls, TestingClusterMember } from './cluster.js';
+export { TestingServer } from './standalone.js';
+export { TestingCluster } from './cluster.js';
+export { startEnsemble } from './ensemble.js';
+export type { TestingEnsemble, TestingClusterMember } from './ensemble.js';
+export type { TestingOptions, TestingTls } from './options.js';
 export {
   findZooKeeper,
   ZooKeeperNotFoundError,

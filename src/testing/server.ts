@@ -15,6 +15,7 @@ import { spawnWatchdog } from '../process/supervised.js';
 import { trackJvm, untrackJvm } from './cleanup.js';
 import { HOST } from './ports.js';
 import type { TlsMaterial } from './tls.js';
+import type { TestingClusterMember } from './ensemble.js';
 
 /** {@link HOST} of `ports.ts`, re-exported for bench/lib/server.ts, which imports it from here. */
 export { HOST };
@@ -110,6 +111,19 @@ export class ZooKeeperServer {
   /** `127.0.0.1:<clientPort>` */
   get connectString(): string {
     return `${HOST}:${this.spec.clientPort}`;
+  }
+
+  /** This server as a {@link TestingClusterMember} snapshot. */
+  member(): TestingClusterMember {
+    return {
+      id: this.spec.myid,
+      host: HOST,
+      port: this.spec.clientPort,
+      ...(this.spec.securePort !== undefined ? { securePort: this.spec.securePort } : {}),
+      connectString: this.connectString,
+      running: this.running,
+      ...(this.pid !== undefined ? { pid: this.pid } : {}),
+    };
   }
 
   /** The server's log file (log4j/logback output). */
@@ -267,6 +281,17 @@ export class ZooKeeperServer {
     await writeFile(path.join(dir, 'log4j.properties'), log4jConfig(this.logFile));
     await writeFile(path.join(dir, 'logback.xml'), logbackConfig(this.logFile));
   }
+}
+
+/**
+ * The server among `servers` whose `myid` is `id`. Never blocks.
+ *
+ * @throws {RangeError} if none is: ids are the ones {@link TestingEnsemble.ids} lists.
+ */
+export function serverById(servers: readonly ZooKeeperServer[], id: number): ZooKeeperServer {
+  const server = servers.find((s) => s.spec.myid === id);
+  if (!server) throw new RangeError(`no ZooKeeper server ${id}: the servers are ${servers.map((s) => s.spec.myid).join(', ')}`);
+  return server;
 }
 
 /**
