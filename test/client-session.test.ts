@@ -158,13 +158,13 @@ describe('3-server quorum', () => {
     const eph = await zk.create('/q/e', null, { mode: CreateMode.EPHEMERAL });
     const [ev, fire] = nextEvent();
     await zk.getData('/q', fire);
-    const used = cluster.servers.findIndex((s) => s.connectString === zk.connectedServer);
-    assert.ok(used >= 0, `connected to ${zk.connectedServer}`);
+    const used = cluster.servers.find((s) => s.connectString === zk.connectedServer)?.id;
+    assert.ok(used !== undefined, `connected to ${zk.connectedServer}`);
     await cluster.kill(used);
     await log.waitFor(KeeperState.Disconnected);
     await log.waitFor(KeeperState.SyncConnected);
     assert.equal(zk.sessionId, sid);
-    assert.notEqual(zk.connectedServer, cluster.servers[used].connectString);
+    assert.notEqual(zk.connectedServer, cluster.servers.find((s) => s.id === used)?.connectString);
     assert.equal((await zk.exists(eph))?.ephemeralOwner, sid);
     const other = await ZooKeeper.connect(cluster.connectString);
     try {

@@ -1,6 +1,7 @@
 /**
  * Tests of the ZooKeeper test harness (`zk-elect/testing`) against real server JVMs:
  * standalone lifecycle, quorum election and fail-over, TLS, and the cleanup guarantees.
+ * TcpProxy, the fault injector, has its own suite: harness-proxy.test.ts.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -165,6 +166,11 @@ test('standalone server: serves, kill/restart keeps data dir and port, stop clea
   assert.equal((await server.srvr()).mode, 'standalone');
   assert.equal(await server.fourLetter('ruok'), 'imok');
   assert.equal(parseMntr(await server.fourLetter('mntr')).zk_server_state, 'standalone');
+  // As an ensemble of one: server 1, and no other.
+  assert.deepEqual(server.ids, [1]);
+  assert.deepEqual(server.servers.map((s) => [s.id, s.port, s.running]), [[1, server.port, true]]);
+  assert.equal(await server.fourLetter(1, 'ruok'), 'imok');
+  await assert.rejects(server.kill(2), RangeError);
 
   await server.kill();
   assert.equal(server.running, false);
@@ -187,17 +193,21 @@ test('3-server cluster: one leader, fail-over after killing it, rejoin as follow
   assert.equal(cluster.connectString.split(',').length, 3);
   assert.equal(new Set(cluster.servers.map((s) => s.port)).size, 3);
 
-  const modes = await Promise.all([0, 1, 2].map(async (i) => (await cluster.srvr(i)).mode));
+  assert.deepEqual(cluster.ids, [1, 2, 3]);
+  assert.deepEqual(cluster.servers.map((s) => s.id), cluster.ids);
+  await assert.rejects(cluster.kill(4), RangeError);
+
+  const modes = await Promise.all(cluster.ids.map(async (id) => (await cluster.srvr(id)).mode));
   assert.equal(modes.filter((m) => m === 'leader').length, 1, `modes: ${modes}`);
   assert.equal(modes.filter((m) => m === 'follower').length, 2, `modes: ${modes}`);
-  const leader = await cluster.leaderIndex();
-  assert.equal(leader, modes.indexOf('leader'));
+  const leader = await cluster.leaderId();
+  assert.equal(leader, cluster.ids[modes.indexOf('leader')]);
 
   await cluster.kill(leader as number);
-  assert.equal(cluster.servers[leader as number]?.running, false);
+  assert.equal(cluster.servers.find((s) => s.id === leader)?.running, false);
   const newLeader = await cluster.waitForQuorum(30_000);
   assert.notEqual(newLeader, leader);
-  assert.equal(await cluster.leaderIndex(), newLeader);
+  assert.equal(await cluster.leaderId(), newLeader);
 
   await cluster.restart(leader as number);
   assert.equal((await cluster.srvr(leader as number)).mode, 'follower');

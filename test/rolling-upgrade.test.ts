@@ -122,7 +122,7 @@ test(`rolling upgrade ${FROM} → ${TO} under five candidates: no expiry, never 
   settingUp = false;
 
   // Both what the harness recorded at the start and what the servers say now.
-  const reported = async () => Promise.all([0, 1, 2].map(async (k) => (await cluster.srvr(k)).version));
+  const reported = async () => Promise.all(cluster.ids.map(async (id) => (await cluster.srvr(id)).version));
   assert.deepEqual(cluster.versions, [FROM, FROM, FROM], 'the quorum starts on the old release');
   assert.deepEqual(await reported(), [FROM, FROM, FROM], 'the servers report the old release');
   for (const e of elections) assert.equal(e.session.client.sessionTimeout, SESSION_TIMEOUT_MS, 'the server granted the session timeout asked for');
@@ -141,7 +141,7 @@ test(`rolling upgrade ${FROM} → ${TO} under five candidates: no expiry, never 
   const steps: string[] = [];
   while (upgraded.size < 3) {
     const quorumLeader = await cluster.waitForQuorum(30_000);
-    const pending = [0, 1, 2].filter((k) => !upgraded.has(k));
+    const pending = cluster.ids.filter((id) => !upgraded.has(id));
     const server = pending.find((k) => k !== quorumLeader) ?? quorumLeader;
     const role = server === quorumLeader ? 'quorum leader' : 'follower';
     restartedQuorumLeader ||= server === quorumLeader;
@@ -150,8 +150,9 @@ test(`rolling upgrade ${FROM} → ${TO} under five candidates: no expiry, never 
     await cluster.restart(server, { version: TO });
     upgraded.add(server);
     const servedAt = now();
-    note('harness', `server ${server} serves on ${cluster.versions[server]}`);
-    assert.equal(cluster.versions[server], TO, `server ${server} came back on the new release`);
+    const release: string | undefined = cluster.versions[cluster.ids.indexOf(server)];
+    note('harness', `server ${server} serves on ${release}`);
+    assert.equal(release, TO, `server ${server} came back on the new release`);
 
     // The election leads again within the session timeout of the moment it stopped leading.
     // Measured from the gap's start rather than from the step's: the gap is what the

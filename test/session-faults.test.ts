@@ -1,7 +1,6 @@
 // The client session under faults a real server cannot produce on cue, against an in-process
-// fake server (test/support/fake-zk.ts), plus the TcpProxy fault injector. No ZooKeeper needed.
+// fake server (test/support/fake-zk.ts). No ZooKeeper needed.
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import { describe, test, type TestContext } from 'node:test';
 import {
   BadArgumentsError,
@@ -18,28 +17,11 @@ import {
   type ZooKeeperOptions,
 } from '../src/index.js';
 import { OpCode, Xid } from '../src/protocol/constants.js';
-import { TcpProxy } from '../src/testing/proxy.js';
 import { FakeZooKeeper, notificationFrame, replyFrame, standardReply, waitUntil, writeStat, type FakeOptions } from './support/fake-zk.js';
 import { sleep } from './support/wait.js';
+import { recordStates } from './support/states.js';
+import { rejection } from './support/settle.js';
 
-
-/** Every state event of a client, with the time it was seen. */
-interface StateLog {
-  events: Array<{ state: KeeperState; at: number }>;
-  states(): KeeperState[];
-  /** Resolves with the time of the first `state` event (already seen or to come). */
-  when(state: KeeperState, timeoutMs?: number): Promise<number>;
-}
-
-function recordStates(zk: ZooKeeper): StateLog {
-  const events: StateLog['events'] = [];
-  zk.on('state', (state) => events.push({ state, at: performance.now() }));
-  return {
-    events,
-    states: () => events.map((e) => e.state),
-    when: (state, timeoutMs = 3000) => waitUntil(() => events.find((e) => e.state === state)?.at, `state ${KeeperState[state]}`, timeoutMs),
-  };
-}
 
 /** A watcher that records what it receives. */
 function recorder(): { events: WatchedEvent[]; watcher: (e: WatchedEvent) => void } {
@@ -58,27 +40,6 @@ async function setup(t: TestContext, opts: { fake?: FakeOptions; zk?: ZooKeeperO
   zk = await ZooKeeper.connect(fake.connectString + (opts.chroot ?? ''), { sessionTimeout: 1200, connectTimeout: 3000, ...opts.zk });
   const log = recordStates(zk);
   return { fake, zk, log };
-}
-
-/**
- * Attaches a handler at once (so a rejection that comes before the test looks at it is not an
- * unhandled rejection) and resolves with the rejection reason. @throws if `p` resolves.
- */
-function rejection(p: Promise<unknown>): Promise<unknown> {
-  return p.then(
-    (v) => assert.fail(`expected a rejection, got ${String(v)}`),
-    (e: unknown) => e,
-  );
-}
-
-/** Settles `p` into a tagged result, so a test can check it has not settled yet. */
-function track<T>(p: Promise<T>): { settled: () => boolean; result: Promise<T> } {
-  let done = false;
-  p.then(
-    () => (done = true),
-    () => (done = true),
-  );
-  return { settled: () => done, result: p };
 }
 
 describe('handshake', () => {
@@ -492,177 +453,5 @@ describe('ordering within one TCP chunk', () => {
     const { data } = await zk.getData('/dribble');
     assert.equal(data?.toString(), 'hello');
     assert.equal(fake.handshakes.length, 1);
-  });
-});
-
-// ---- TcpProxy --------------------------------------------------------------------------------
-
-/** An echo server that also counts the bytes it received. */
-async function echoServer(t: TestContext) {
-  const sockets = new Set<net.Socket>();
-  const stats = { received: 0 };
-  const server = net.createServer((s) => {
-    sockets.add(s);
-    s.on('error', () => undefined);
-    s.on('close', () => sockets.delete(s));
-    s.on('data', (d) => {
-      stats.received += d.length;
-      s.write(d);
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  t.after(async () => {
-    for (const s of sockets) s.destroy();
-    await new Promise((r) => server.close(r));
-  });
-  return { port: (server.address() as net.AddressInfo).port, stats, sockets };
-}
-
-/** A raw client socket that collects what it receives. */
-async function rawClient(t: TestContext, port: number) {
-  const s = net.connect({ host: '127.0.0.1', port });
-  s.on('error', () => undefined);
-  t.after(() => void s.destroy());
-  const state = { data: '', closed: false };
-  s.on('data', (d) => (state.data += d.toString()));
-  s.on('close', () => (state.closed = true));
-  await new Promise<void>((resolve, reject) => {
-    s.once('connect', resolve);
-    s.once('error', reject);
-  });
-  return { socket: s, state };
-}
-
-function connectError(port: number): Promise<string | undefined> {
-  return new Promise((resolve) => {
-    const s = net.connect({ host: '127.0.0.1', port });
-    s.once('connect', () => (s.destroy(), resolve(undefined)));
-    s.once('error', (e: NodeJS.ErrnoException) => resolve(e.code));
-  });
-}
-
-describe('TcpProxy', () => {
-  test('forwards, holds replies, blackholes, cuts, refuses and heals on the same port', async (t) => {
-    const echo = await echoServer(t);
-    const proxy = await TcpProxy.start({ host: '127.0.0.1', port: echo.port });
-    t.after(() => proxy.close());
-    assert.equal(proxy.connectString, `127.0.0.1:${proxy.port}`);
-
-    const a = await rawClient(t, proxy.port);
-    a.socket.write('1');
-    await waitUntil(() => a.state.data === '1', 'echo of 1');
-    assert.equal(proxy.connections, 1);
-
-    // holdReplies: the request reaches the server, the answer is held.
-    proxy.holdReplies();
-    a.socket.write('2');
-    await waitUntil(() => echo.stats.received === 2, 'the server to get 2');
-    await sleep(100);
-    assert.equal(a.state.data, '1', 'reply held');
-    proxy.releaseReplies();
-    await waitUntil(() => a.state.data === '12', 'held reply delivered');
-
-    // blackhole: nothing either way, on old and new connections; nothing closed.
-    proxy.blackhole();
-    a.socket.write('3');
-    const b = await rawClient(t, proxy.port); // new connects still succeed
-    b.socket.write('x');
-    await sleep(150);
-    assert.equal(echo.stats.received, 2, 'nothing reached the server');
-    assert.equal(a.state.data, '12');
-    assert.equal(b.state.data, '');
-    assert.ok(!a.state.closed && !b.state.closed);
-    assert.equal(proxy.connections, 2);
-    await proxy.heal();
-    await waitUntil(() => a.state.data === '123' && b.state.data === 'x', 'held bytes delivered after heal');
-
-    // cutAll: every connection dies, the proxy keeps listening.
-    proxy.cutAll();
-    await waitUntil(() => a.state.closed && b.state.closed, 'both clients to see the cut');
-    await waitUntil(() => proxy.connections === 0, 'no connections');
-    const c = await rawClient(t, proxy.port);
-    c.socket.write('4');
-    await waitUntil(() => c.state.data === '4', 'a new connection works after cutAll');
-
-    // refuse: ECONNREFUSED for new connects, existing ones destroyed.
-    proxy.refuse();
-    await waitUntil(() => c.state.closed, 'the existing connection to be destroyed');
-    assert.equal(await connectError(proxy.port), 'ECONNREFUSED');
-    await proxy.heal();
-    const d = await rawClient(t, proxy.port);
-    d.socket.write('5');
-    await waitUntil(() => d.state.data === '5', 'the same port works after heal');
-
-    await proxy.close();
-    assert.equal(await connectError(proxy.port), 'ECONNREFUSED');
-    await waitUntil(() => d.state.closed, 'close() destroys connections');
-  });
-
-  test('a server-side close during a blackhole is held: the client sees it only after heal', async (t) => {
-    const echo = await echoServer(t);
-    const proxy = await TcpProxy.start({ host: '127.0.0.1', port: echo.port });
-    t.after(() => proxy.close());
-    const a = await rawClient(t, proxy.port);
-    await waitUntil(() => echo.sockets.size === 1, 'the upstream connection');
-    proxy.blackhole();
-    for (const s of echo.sockets) s.end();
-    await waitUntil(() => echo.sockets.size === 0, 'the server side to close');
-    await sleep(100);
-    assert.equal(a.state.closed, false, 'never closed during the partition');
-    await proxy.heal();
-    await waitUntil(() => a.state.closed, 'the close delivered after heal');
-  });
-
-  test('a client through the proxy: held replies, cutAll, refuse, blackhole, each healed', async (t) => {
-    const fake = await FakeZooKeeper.start({ session: { timeoutMs: 1500 } });
-    const proxy = await TcpProxy.start({ host: '127.0.0.1', port: fake.port });
-    let zk: ZooKeeper | undefined;
-    t.after(async () => {
-      await zk?.close(300);
-      await proxy.close();
-      await fake.close();
-    });
-    zk = await ZooKeeper.connect(proxy.connectString, { sessionTimeout: 1500, connectTimeout: 3000 });
-    const log = recordStates(zk);
-
-    // Held replies: the request arrives, the answer waits for releaseReplies().
-    proxy.holdReplies();
-    const held = track(zk.exists('/held'));
-    await fake.waitFor(() => fake.requests.some((f) => f.path === '/held'), 'the request to reach the server');
-    await sleep(150);
-    assert.equal(held.settled(), false);
-    proxy.releaseReplies();
-    assert.equal(await held.result, null);
-
-    // cutAll: the client notices and reconnects through the same proxy.
-    proxy.cutAll();
-    await log.when(KeeperState.Disconnected);
-    await waitUntil(() => log.states().length >= 2, 'reconnect');
-    assert.deepEqual(log.states(), [KeeperState.Disconnected, KeeperState.SyncConnected]);
-    assert.equal(fake.handshakes.length, 2);
-    assert.equal(proxy.connections, 1);
-
-    // refuse, then heal: the client gets back in on the same port.
-    log.events.length = 0;
-    proxy.refuse();
-    await log.when(KeeperState.Disconnected);
-    await sleep(100);
-    assert.equal(zk.state, KeeperState.Disconnected, 'cannot reconnect while refused');
-    await proxy.heal();
-    await log.when(KeeperState.SyncConnected);
-    assert.equal(await zk.exists('/after-refuse'), null);
-
-    // blackhole: nothing comes back, so the read timeout (2/3 × 1500) fires; heal before expiry.
-    log.events.length = 0;
-    const before = fake.requests.length;
-    proxy.blackhole();
-    const lost = rejection(zk.exists('/lost'));
-    await log.when(KeeperState.Disconnected, 3000);
-    assert.ok((await lost) instanceof ConnectionLossError);
-    assert.equal(fake.requests.length, before, 'the request never reached the server');
-    await proxy.heal();
-    await log.when(KeeperState.SyncConnected, 3000);
-    assert.equal(await zk.exists('/after-blackhole'), null);
-    assert.equal(zk.state, KeeperState.SyncConnected);
   });
 });

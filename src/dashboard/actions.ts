@@ -78,11 +78,11 @@ function signalOf(body: Body, fallback: Signal): Signal {
 }
 
 function serverOf(model: DashboardModel, body: Body): number {
-  const size = model.ensemble?.size;
-  if (!size) throw new ActionError('the ZooKeeper servers are not this demo\'s (it runs against --zookeeper): it cannot kill or restart them', 409);
+  const ids = model.ensemble?.ids;
+  if (!ids) throw new ActionError('the ZooKeeper servers are not this demo\'s (it runs against --zookeeper): it cannot kill or restart them', 409);
   const v = body.server;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > size) {
-    throw new ActionError(`"server" must be a server number from 1 to ${size}, got ${JSON.stringify(v)}`, 400);
+  if (typeof v !== 'number' || !ids.includes(v)) {
+    throw new ActionError(`"server" must be a server number from ${ids[0]} to ${ids.at(-1)}, got ${JSON.stringify(v)}`, 400);
   }
   return v;
 }
@@ -133,7 +133,7 @@ function addNode(model: DashboardModel): { message: string } {
 }
 
 async function killServer(model: DashboardModel, id: number): Promise<{ message: string }> {
-  const target = model.ensemble!.targets().find((t) => t.id === id);
+  const target = model.ensemble!.servers.find((s) => s.id === id);
   if (!target?.running) throw new ActionError(`ZooKeeper server ${id} is already down; restart it instead`, 409);
   const was = model.poller.views.find((v) => v.id === id)?.mode;
   const text = `You killed ZooKeeper server ${id}${was ? ` (it was ${was})` : ''} with SIGKILL; its clients move to other servers.`;

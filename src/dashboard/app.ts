@@ -4,7 +4,7 @@
  * commands `zk-elect demo` and `zk-elect dashboard` are thin wrappers around these.
  * @module
  */
-import { startLocalEnsemble, type LocalEnsemble } from './ensemble.js';
+import { startEnsemble, type TestingEnsemble } from '../testing/index.js';
 import { Fleet } from './fleet.js';
 import { DashboardModel } from './model.js';
 import { serveDashboard, type DashboardServer, type ServeOptions } from './server.js';
@@ -104,11 +104,11 @@ export async function startDashboard(opts: DashboardOptions): Promise<RunningDas
   }
 }
 
-async function startServers(opts: DemoOptions, sessionTimeoutMs: number, progress: (t: string) => void): Promise<LocalEnsemble> {
+async function startServers(opts: DemoOptions, sessionTimeoutMs: number, progress: (t: string) => void): Promise<TestingEnsemble> {
   const size = opts.servers ?? 3;
   const tickTime = opts.tickTime ?? 500;
   progress(`starting ${size === 1 ? 'a standalone ZooKeeper server' : `a ZooKeeper quorum of ${size} servers`}…`);
-  return startLocalEnsemble(size, {
+  return startEnsemble(size, {
     tickTime,
     // Let the server grant exactly the timeout asked for, however short or long.
     minSessionTimeout: Math.min(2 * tickTime, sessionTimeoutMs),

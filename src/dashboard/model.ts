@@ -9,7 +9,7 @@ import { KeeperState, ManagedSession, parseConnectString } from '../index.js';
 import { CANDIDATES, DEFAULT_ELECTION, DEFAULT_REGISTRY, WORKERS } from '../recipes/defaults.js';
 import { participantsOf, type Participant } from '../recipes/participants.js';
 import { ChildrenCache, type CachedChild, type ChildrenChange } from '../recipes/children-cache.js';
-import type { LocalEnsemble } from './ensemble.js';
+import type { TestingEnsemble } from '../testing/index.js';
 import type { Fleet } from './fleet.js';
 import type { NodeEvent } from '../process/node-events.js';
 import * as say from './narrator.js';
@@ -21,7 +21,7 @@ import type { CandidateView, DashboardMode, NodeView, RegistryView, Snapshot, Ti
 export interface DashboardModelOptions {
   connectString: string;
   /** The demo's servers; absent for an existing ensemble (servers polled from the connect string). */
-  ensemble?: LocalEnsemble;
+  ensemble?: TestingEnsemble;
   /** The demo's node processes; with it the model is in `demo` mode and offers actions. */
   fleet?: Fleet;
   /** The nodes' requested session timeout, shown in the page. */
@@ -77,7 +77,7 @@ export class DashboardModel extends EventEmitter<DashboardModelEvents> {
   }
 
   /** The demo's servers, if it started them. */
-  get ensemble(): LocalEnsemble | undefined {
+  get ensemble(): TestingEnsemble | undefined {
     return this.options.ensemble;
   }
 
@@ -188,7 +188,7 @@ export class DashboardModel extends EventEmitter<DashboardModelEvents> {
   }
 
   private serverTargets(): ServerTarget[] {
-    if (this.ensemble) return this.ensemble.targets();
+    if (this.ensemble) return this.ensemble.servers.map((s) => ({ id: s.id, host: s.host, port: s.port, owned: true, running: s.running }));
     return parseConnectString(this.options.connectString).hosts.map((h, i) => ({ id: i + 1, host: h.host, port: h.port, owned: false }));
   }
 

@@ -1,9 +1,9 @@
 /**
- * The dashboard's single page: static HTML with the stylesheet and script inlined, so the
- * server needs no files on disk (tsc emits only .js).
+ * The dashboard's single page: static HTML with the stylesheet inlined (tsc emits only .js,
+ * so CSS as a file would not be built), and the script as modules from {@link PAGE_SCRIPT_PATH}.
  * @module
  */
-import { PAGE_SCRIPT } from './page-script.js';
+import { PAGE_SCRIPT_PATH } from './page-script.js';
 import { PAGE_CSS } from './page-style.js';
 
 /** The whole page, served at `/`. */
@@ -53,7 +53,7 @@ export const PAGE_HTML = `<!doctype html>
   </section>
 </main>
 <div id="toast"></div>
-<script>${PAGE_SCRIPT}</script>
+<script type="module" src="${PAGE_SCRIPT_PATH}main.js"></script>
 </body>
 </html>
 `;

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { ActionError, checkAction, performAction } from './actions.js';
 import type { DashboardModel } from './model.js';
 import { PAGE_HTML } from './page.js';
+import { PAGE_SCRIPT_PATH, loadPageScripts } from './page-script.js';
 
 /** Options of {@link serveDashboard}. */
 export interface ServeOptions {
@@ -35,13 +36,15 @@ const MAX_BODY = 16 * 1024;
 const HEARTBEAT_MS = 15_000;
 
 /**
- * Serves `model` on `host:port`. Blocks until listening.
- * @throws Error with code EADDRINUSE (port busy and `fallback: false`), EACCES, etc.
+ * Serves `model` on `host:port`. Blocks until the page's script is read and the port listens.
+ * @throws Error when the page's script was not built (the message says how); Error with code
+ *   EADDRINUSE (port busy and `fallback: false`), EACCES, etc.
  */
 export async function serveDashboard(model: DashboardModel, opts: ServeOptions = {}): Promise<DashboardServer> {
   const host = opts.host ?? '127.0.0.1';
-  const streams = new Set<http.ServerResponse>();
-  const server = http.createServer((req, res) => void route(model, streams, req, res));
+  const site: Site = { model, streams: new Set(), scripts: await loadPageScripts() };
+  const streams = site.streams;
+  const server = http.createServer((req, res) => void route(site, req, res));
   const onSnapshot = () => broadcast(streams, model);
   model.on('snapshot', onSnapshot);
   const heartbeat = setInterval(() => streams.forEach((s) => s.write(': ping\n\n')), HEARTBEAT_MS);
@@ -92,7 +95,14 @@ function send(res: http.ServerResponse, status: number, body: string, type = 'ap
 
 const json = (value: unknown) => JSON.stringify(value);
 
-async function route(model: DashboardModel, streams: Set<http.ServerResponse>, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+/** What the routes serve: the model, the open event streams, the page's script files. */
+interface Site {
+  model: DashboardModel;
+  streams: Set<http.ServerResponse>;
+  scripts: ReadonlyMap<string, string>;
+}
+
+async function route({ model, streams, scripts }: Site, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
   const path = new URL(req.url ?? '/', 'http://localhost').pathname;
   const method = req.method ?? 'GET';
   try {
@@ -103,6 +113,8 @@ async function route(model: DashboardModel, streams: Set<http.ServerResponse>, r
       return send(res, 200, json({ ok: true, ...(await performAction(model, action, await readJsonBody(req))) }));
     }
     if (method !== 'GET' && method !== 'HEAD') return send(res, 405, json({ error: `use GET for ${path}` }), undefined, { allow: 'GET' });
+    const script = path.startsWith(PAGE_SCRIPT_PATH) ? scripts.get(path.slice(PAGE_SCRIPT_PATH.length)) : undefined;
+    if (script !== undefined) return send(res, 200, script, path.endsWith('.map') ? 'application/json; charset=utf-8' : 'text/javascript; charset=utf-8');
     switch (path) {
       case '/':
       case '/index.html':

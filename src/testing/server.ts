@@ -1,189 +1,24 @@
 /**
- * One ZooKeeper server JVM for tests, plus the plumbing around it: temp dirs, free ports,
- * a self-signed TLS keystore, and a process registry that kills every JVM when Node exits.
- * The public wrappers are `TestingServer` and `TestingCluster` in `cluster.ts`.
+ * One ZooKeeper server JVM for tests: its config files, its process (start, kill, stop with
+ * grace) and the probes that tell when it serves. Ports, temp dirs, TLS material and the exit
+ * cleanup live in `ports.ts`, `cleanup.ts` and `tls.ts`; the public wrappers are
+ * `TestingServer` and `TestingCluster` in `cluster.ts`.
  * @module
  */
-import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync, rmSync } from 'node:fs';
-import { mkdir, mkdtemp, open, realpath, rm, stat, writeFile } from 'node:fs/promises';
-import net from 'node:net';
-import os from 'node:os';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
+import { mkdir, open, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { promisify } from 'node:util';
 import { fourLetterWord, parseSrvr, type SrvrInfo } from '../client/four-letter.js';
 import type { ZooKeeperInstall } from './install.js';
 import { spawnWatchdog } from '../process/supervised.js';
+import { trackJvm, untrackJvm } from './cleanup.js';
+import { HOST } from './ports.js';
+import type { TlsMaterial } from './tls.js';
+import type { TestingClusterMember } from './ensemble.js';
 
-const execFileAsync = promisify(execFile);
-
-/** Loopback only: tests must never expose a server to the network. */
-export const HOST = '127.0.0.1';
-
-// ---------------------------------------------------------------------------------------------
-// Registry: JVMs and temp dirs that must not outlive this Node process.
-
-const liveJvms = new Map<number, { watchdog?: ChildProcess }>();
-const liveTempDirs = new Set<string>();
-let exitHookInstalled = false;
-
-/**
- * On normal exit (and uncaught exceptions, which also emit 'exit') kill leftover JVMs and delete
- * temp dirs. Only synchronous work is possible here. SIGINT/SIGTERM are deliberately left to the
- * application; for those (and SIGKILL of Node) the per-JVM watchdog below does the killing.
- */
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.on('exit', () => {
-    for (const [pid, { watchdog }] of liveJvms) {
-      tryQuietly(() => watchdog?.kill('SIGKILL'));
-      tryQuietly(() => process.kill(pid, 'SIGKILL'));
-    }
-    for (const dir of liveTempDirs) tryQuietly(() => rmSync(dir, { recursive: true, force: true }));
-  });
-}
-
-function tryQuietly(fn: () => unknown): void {
-  try {
-    fn();
-  } catch {
-    // best effort during shutdown
-  }
-}
-
-/**
- * Creates a fresh `zk-elect-*` directory under the OS temp dir. It is deleted on process exit
- * unless {@link removeTempDir} deleted it earlier.
- */
-export async function makeTempDir(): Promise<string> {
-  installExitHook();
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'zk-elect-'));
-  liveTempDirs.add(dir);
-  return dir;
-}
-
-/** Deletes a directory made by {@link makeTempDir} (recursively; missing is fine). */
-export async function removeTempDir(dir: string): Promise<void> {
-  await rm(dir, { recursive: true, force: true });
-  liveTempDirs.delete(dir);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Ports
-
-/**
- * Returns a TCP port on 127.0.0.1 that was free a moment ago (the OS picks it; we close it
- * again). Another process could grab it before the server binds it; that is rare with
- * ephemeral ports and shows up as a clear "address in use" in the server log.
- */
-export async function getFreePort(): Promise<number> {
-  const [port] = await getFreePorts(1);
-  return port as number;
-}
-
-/** Like {@link getFreePort} for `count` ports, guaranteed distinct (all are held open together). */
-export async function getFreePorts(count: number): Promise<number[]> {
-  const servers: net.Server[] = [];
-  try {
-    for (let i = 0; i < count; i++) servers.push(await listenOnAnyPort());
-    return servers.map((s) => (s.address() as net.AddressInfo).port);
-  } finally {
-    await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
-  }
-}
-
-function listenOnAnyPort(): Promise<net.Server> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.once('error', reject);
-    server.listen(0, HOST, () => resolve(server));
-  });
-}
-
-// ---------------------------------------------------------------------------------------------
-// TLS material
-
-/** A self-signed server identity for `secureClientPort`. */
-export interface TlsMaterial {
-  /** PKCS12 keystore the server reads. */
-  keyStore: string;
-  /** Keystore password (random per run). */
-  password: string;
-  /** PEM certificate to trust (`tls.connect({ ca })`); self-signed, so the same as `cert`. */
-  ca: string;
-  /** PEM server certificate (SAN IP:127.0.0.1, DNS:localhost). */
-  cert: string;
-  /** PEM private key (PKCS#8), if `openssl` was available to extract it from the keystore. */
-  key?: string;
-}
-
-/**
- * Generates a PKCS12 keystore with a self-signed EC certificate into `dir` using the JDK's
- * `keytool`, and exports it as PEM. Blocks for one or two short JVM runs (~1-3 s).
- *
- * @throws {Error} if keytool fails (its stderr is in the message).
- */
-export async function createTlsMaterial(dir: string, java: string): Promise<TlsMaterial> {
-  await mkdir(dir, { recursive: true });
-  const keytool = await siblingTool(java, 'keytool');
-  const keyStore = path.join(dir, 'server.p12');
-  const password = randomBytes(12).toString('hex');
-  const common = ['-J-Xshare:auto', '-J-XX:TieredStopAtLevel=1', '-J-XX:+UseSerialGC', '-keystore', keyStore];
-  const secret = ['-storetype', 'PKCS12', '-storepass', password];
-  await run(keytool, [
-    '-genkeypair', ...common, ...secret, '-keypass', password, '-alias', 'zk', '-keyalg', 'EC',
-    '-groupname', 'secp256r1', '-validity', '3650', '-dname', 'CN=localhost',
-    '-ext', 'SAN=IP:127.0.0.1,DNS:localhost',
-  ]);
-  const [cert, key] = await Promise.all([
-    run(keytool, ['-exportcert', '-rfc', ...common, ...secret, '-alias', 'zk']).then(pemBlock),
-    extractKeyWithOpenssl(keyStore, password),
-  ]);
-  if (!cert) throw new Error(`keytool -exportcert produced no PEM certificate for ${keyStore}`);
-  await writeFile(path.join(dir, 'ca.pem'), cert);
-  return { keyStore, password, ca: cert, cert, ...(key ? { key } : {}) };
-}
-
-/** keytool cannot export private keys; openssl can, when it is installed. */
-async function extractKeyWithOpenssl(keyStore: string, password: string): Promise<string | undefined> {
-  try {
-    const out = await run('openssl', ['pkcs12', '-in', keyStore, '-nocerts', '-nodes', '-passin', `pass:${password}`]);
-    return pemBlock(out);
-  } catch {
-    return undefined;
-  }
-}
-
-function pemBlock(text: string): string | undefined {
-  return /-----BEGIN [A-Z ]+-----[\s\S]+?-----END [A-Z ]+-----\n?/.exec(text)?.[0];
-}
-
-/** `keytool` next to the real `java` binary (following /usr/bin/java → /usr/lib/jvm/...), else PATH. */
-async function siblingTool(java: string, tool: string): Promise<string> {
-  const candidate = path.join(path.dirname(await realpath(java)), tool);
-  try {
-    await stat(candidate);
-    return candidate;
-  } catch {
-    return tool;
-  }
-}
-
-async function run(cmd: string, args: string[]): Promise<string> {
-  try {
-    const { stdout } = await execFileAsync(cmd, args, { timeout: 60_000 });
-    return stdout;
-  } catch (err) {
-    const e = err as { stderr?: string; message: string };
-    throw new Error(`${path.basename(cmd)} ${args[0]} failed: ${e.stderr?.trim() || e.message}`, { cause: err });
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// The server process
+/** {@link HOST} of `ports.ts`, re-exported for bench/lib/server.ts, which imports it from here. */
+export { HOST };
 
 /** One member of a quorum, as written to `server.N=` lines. */
 export interface PeerSpec {
@@ -278,6 +113,19 @@ export class ZooKeeperServer {
     return `${HOST}:${this.spec.clientPort}`;
   }
 
+  /** This server as a {@link TestingClusterMember} snapshot. */
+  member(): TestingClusterMember {
+    return {
+      id: this.spec.myid,
+      host: HOST,
+      port: this.spec.clientPort,
+      ...(this.spec.securePort !== undefined ? { securePort: this.spec.securePort } : {}),
+      connectString: this.connectString,
+      running: this.running,
+      ...(this.pid !== undefined ? { pid: this.pid } : {}),
+    };
+  }
+
   /** The server's log file (log4j/logback output). */
   get logFile(): string {
     return path.join(this.spec.dir, 'zookeeper.log');
@@ -296,7 +144,6 @@ export class ZooKeeperServer {
     this.#version = undefined;
     if (!this.#configWritten) await this.#writeFiles();
     this.#configWritten = true;
-    installExitHook();
     const out = openSync(path.join(this.spec.dir, 'jvm.out'), 'a');
     let child: ChildProcess;
     try {
@@ -321,7 +168,7 @@ export class ZooKeeperServer {
     this.#child = child;
     this.#lastExit = undefined;
     this.#watchdog = spawnWatchdog(pid, this.spec.cleanupDir);
-    liveJvms.set(pid, { ...(this.#watchdog ? { watchdog: this.#watchdog } : {}) });
+    trackJvm(pid, this.#watchdog);
     // A forgotten server must not keep Node alive; the exit hook and watchdog still kill it.
     child.unref();
     child.on('error', () => undefined); // a failed kill() of an exiting JVM is not worth crashing for
@@ -330,7 +177,7 @@ export class ZooKeeperServer {
         this.#lastExit = signal ? `killed by ${signal}` : `exited with code ${code}`;
         this.#watchdog?.kill('SIGKILL');
         this.#watchdog = undefined;
-        liveJvms.delete(pid);
+        untrackJvm(pid);
         this.#child = undefined;
         resolve();
       });
@@ -434,6 +281,17 @@ export class ZooKeeperServer {
     await writeFile(path.join(dir, 'log4j.properties'), log4jConfig(this.logFile));
     await writeFile(path.join(dir, 'logback.xml'), logbackConfig(this.logFile));
   }
+}
+
+/**
+ * The server among `servers` whose `myid` is `id`. Never blocks.
+ *
+ * @throws {RangeError} if none is: ids are the ones {@link TestingEnsemble.ids} lists.
+ */
+export function serverById(servers: readonly ZooKeeperServer[], id: number): ZooKeeperServer {
+  const server = servers.find((s) => s.spec.myid === id);
+  if (!server) throw new RangeError(`no ZooKeeper server ${id}: the servers are ${servers.map((s) => s.spec.myid).join(', ')}`);
+  return server;
 }
 
 /**
