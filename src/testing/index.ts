@@ -26,6 +26,6 @@ export { fourLetterWord, parseSrvr, parseMntr, parseWchp } from '../client/four-
 export type { SrvrInfo, FourLetterWordOptions } from '../client/four-letter.js';
 export { getFreePort } from './server.js';
 export { SupervisedChild, spawnWatchdog } from '../process/supervised.js';
-export type { ChildExit, NextOptions } from '../process/supervised.js';
+export type { ChildExit, NextOptions, SupervisedOptions } from '../process/supervised.js';
 // Written by the client engineer; re-exported here because the tests import it from the entry point.
 export { TcpProxy } from './proxy.js';
