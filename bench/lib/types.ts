@@ -141,7 +141,7 @@ export interface CrashResult {
   samplesMs: number[];
 }
 
-/** Figures of one pipelined run (see bench/ops.ts). */
+/** Figures of one pipelined run (see bench/lib/pipeline.ts). */
 export interface OpsFigures {
   opsPerSec: number;
   p50Ms: number;
