@@ -10,7 +10,7 @@ import os from 'node:os';
 import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { CreateMode, ZooKeeper } from '../src/index.js';
+import { CreateMode, ZooKeeper } from 'zk-elect';
 import type { BenchOptions } from './lib/options.js';
 import { ensurePeers, locatePeer, peerCommand, peerVersions, runJsonChild } from './lib/peers.js';
 import { openServer, type BenchServer } from './lib/server.js';

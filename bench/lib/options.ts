@@ -4,7 +4,7 @@
  * @module
  */
 import type { PeerName, ScenarioName } from './types.js';
-import { DEFAULT_ZOOKEEPER_VERSION } from '../../src/testing/index.js';
+import { DEFAULT_ZOOKEEPER_VERSION } from 'zk-elect/testing';
 
 /** How zk-elect's failing leader leaves in `failover`. */
 export type CloseMode = 'election' | 'session';

@@ -9,8 +9,8 @@
  * @module
  */
 import path from 'node:path';
-import { ZooKeeper } from '../../src/index.js';
-import { SupervisedChild } from '../../src/testing/index.js';
+import { ZooKeeper } from 'zk-elect';
+import { SupervisedChild } from 'zk-elect/testing';
 import type { CrashResult } from '../lib/types.js';
 import { round, roundSummary, summarize } from '../lib/stats.js';
 import { DIST_ROOT, benchPath, log, removeTree, withTimeout } from '../lib/util.js';

@@ -10,7 +10,7 @@
  * drift (server JIT and GC, other load) is shared; the median of each figure is reported.
  * @module
  */
-import { ZooKeeper } from '../../src/index.js';
+import { ZooKeeper } from 'zk-elect';
 import { nzcDriver, zkElectDriver, type Driver } from './ops-drivers.js';
 import { pipeline } from '../lib/pipeline.js';
 import { cpuMeter } from '../lib/cpu.js';
