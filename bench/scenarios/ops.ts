@@ -16,12 +16,8 @@ import { pipeline } from '../lib/pipeline.js';
 import { cpuMeter } from '../lib/cpu.js';
 import { JavaOpsPeer } from '../lib/peers.js';
 import { median, round } from '../lib/stats.js';
-import type { OpsFigures, OpsResult } from '../lib/types.js';
+import type { OpsClient, OpsFigures, OpsResult } from '../lib/types.js';
 import { benchPath, ensurePath, log, removeTree } from '../lib/util.js';
-
-/** Client names in reports. */
-export const OPS_CLIENTS = ['zk-elect', 'nzc', 'java'] as const;
-export type OpsClient = (typeof OPS_CLIENTS)[number];
 
 /** Parameters of the ops scenario. */
 export interface OpsParams {
