@@ -2,7 +2,7 @@
 // (`--json`: the last stdout line is the report). The peers do not run here; `zk-elect bench all`
 // is the real thing. Checks the JSON shape and that the figures are sane, not fast.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
@@ -58,6 +58,13 @@ function assertReport(r: BenchReport, target: string): void {
   assert.equal(r.machine.server.tickTime, TICK);
   assert.ok(Array.isArray(r.targets));
 }
+
+test('zk-elect bench --help prints the benchmark program\'s usage through the front door', () => {
+  const r = spawnSync(process.execPath, [MAIN, 'bench', '--help'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^Usage: zk-elect bench <scenario>/);
+  assert.match(r.stdout, /--ops-clients <list>/);
+});
 
 describe('zk-elect bench (smoke, zk-elect only)', { timeout: 120_000 }, () => {
   test('floor: closeSession to NodeDeleted', async () => {

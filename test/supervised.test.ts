@@ -31,6 +31,24 @@ test('next() rejects when the child ends first, with its last stderr lines; the 
   assert.deepEqual(await child.exited, { code: 3, signal: null });
 });
 
+test('stdin: true gives a pipe to a line-driven child; onStderr sees stderr lines as they come', async () => {
+  const code = `require('node:readline').createInterface({ input: process.stdin }).on('line', (l) => { console.error('got ' + l); console.log(JSON.stringify({ event: l })); });`;
+  const child = new SupervisedChild<{ event?: string }>(process.execPath, ['-e', code], { stdin: true });
+  const seen: string[] = [];
+  child.onStderr((line) => seen.push(line));
+  try {
+    child.stdin?.write('ping\n');
+    assert.deepEqual(await child.next((e) => e.event === 'ping', { timeoutMs: 5000 }), { event: 'ping' });
+    await until(() => seen.length > 0, 5000, 'the stderr line');
+    assert.deepEqual(seen, ['got ping']);
+    child.stdin?.end();
+    assert.deepEqual(await child.exited, { code: 0, signal: null }, 'the child ends when its stdin does');
+  } finally {
+    await child.stop(1000);
+  }
+  assert.equal(nodeChild('0').stdin, null, 'stdin is ignored by default');
+});
+
 test('a SIGKILLed parent leaves no supervised child behind', async () => {
   const module = fileURLToPath(new URL('../src/testing/index.js', import.meta.url));
   const code = `const { SupervisedChild } = await import(${JSON.stringify(module)});

@@ -1,13 +1,21 @@
 /**
- * The options of `zk-elect bench` (parsed by src/cli/commands/bench.ts) and their defaults,
- * chosen so a full `zk-elect bench all` takes about 10 minutes on a 2-core machine.
+ * The options of `zk-elect bench`: what they are, their command-line flags (node:util
+ * parseArgs specs; the help text is bench/lib/usage.ts, the parsing bench/lib/parse-options.ts)
+ * and their defaults, chosen so a full `zk-elect bench all` takes about 10 minutes on a 2-core
+ * machine.
  * @module
  */
-import type { PeerName, ScenarioName } from './types.js';
-import { DEFAULT_ZOOKEEPER_VERSION } from '../../src/testing/index.js';
+import type { ParseArgsConfig } from 'node:util';
+import { DEFAULT_ZOOKEEPER_VERSION } from 'zk-elect/testing';
+import type { OpsClient, PeerName, ScenarioName } from './types.js';
 
-/** How zk-elect's failing leader leaves in `failover`. */
-export type CloseMode = 'election' | 'session';
+/** How zk-elect's failing leader leaves in `failover` (`--close both` runs each). */
+export const CLOSE_MODES = ['election', 'session'] as const;
+/** One of {@link CLOSE_MODES}. */
+export type CloseMode = (typeof CLOSE_MODES)[number];
+
+/** The JITs of a local server (`--server-jit`): the full tiered one, or the test harness's C1-only. */
+export const SERVER_JITS = ['full', 'c1'] as const;
 
 /** Everything `zk-elect bench` can be told. */
 export interface BenchOptions {
@@ -43,8 +51,8 @@ export interface BenchOptions {
   /** Extra getData windows, one run per client each (half the ops): the server's ceiling. */
   opsSweep: number[];
   /** ops clients; peers other than java/nzc do not apply. */
-  opsClients: ('zk-elect' | 'nzc' | 'java')[];
-  serverJit: 'full' | 'c1';
+  opsClients: OpsClient[];
+  serverJit: (typeof SERVER_JITS)[number];
   tickTime: number;
   /** The ZooKeeper release of a local server, `X.Y.Z` or `debian` (the test harness's `TestingServer` `version`); unused with `zookeeper`. */
   zkVersion: string;
@@ -104,3 +112,39 @@ export const QUICK: Partial<BenchOptions> = {
   opsWarmup: 200,
   opsSweep: [],
 };
+
+/** The flags of `zk-elect bench` (node:util parseArgs specs; every value is read by bench/lib/parse-options.ts). */
+export const FLAGS = {
+  zookeeper: { type: 'string', short: 'z' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  peers: { type: 'string' },
+  candidates: { type: 'string' },
+  rounds: { type: 'string' },
+  chunks: { type: 'string' },
+  warmup: { type: 'string' },
+  close: { type: 'string' },
+  'session-timeout': { type: 'string' },
+  pause: { type: 'string' },
+  'herd-candidates': { type: 'string' },
+  'herd-rounds': { type: 'string' },
+  'herd-idle': { type: 'string' },
+  scale: { type: 'string' },
+  'join-concurrency': { type: 'string' },
+  'crash-rounds': { type: 'string' },
+  'crash-session-timeout': { type: 'string' },
+  'crash-processes': { type: 'string' },
+  ops: { type: 'string' },
+  creates: { type: 'string' },
+  window: { type: 'string' },
+  'ops-runs': { type: 'string' },
+  'ops-warmup': { type: 'string' },
+  'ops-sweep': { type: 'string' },
+  'ops-clients': { type: 'string' },
+  'server-jit': { type: 'string' },
+  'tick-time': { type: 'string' },
+  'zk-version': { type: 'string' },
+  out: { type: 'string' },
+  quick: { type: 'boolean' },
+  'server-pid': { type: 'string' },
+} as const satisfies ParseArgsConfig['options'];

@@ -14,7 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { cacheRoot, publishCacheEntry, resolveMavenJars } from '../../src/testing/index.js';
+import { cacheRoot, publishCacheEntry, resolveMavenJars } from 'zk-elect/testing';
 
 /** Apache Curator's newest 5.x release on Maven Central. The ZooKeeper Java client is whichever one it depends on. */
 export const CURATOR_VERSION = '5.9.0';

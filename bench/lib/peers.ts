@@ -6,16 +6,16 @@
  * their versions and sources for the report.
  * @module
  */
-import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
+import { SupervisedChild } from 'zk-elect/testing';
 import { installKazoo, jarVersion, kazooVersion, resolvePeerJars } from './peer-install.js';
 import type { PeerName, PeerVersions } from './types.js';
-import { DIST_ROOT, REPO_ROOT, log } from './util.js';
+import { DIST_ROOT, REPO_ROOT, log, withTimeout } from './util.js';
 
 const execFileAsync = promisify(execFile);
 const JARS = '/usr/share/java';
@@ -199,96 +199,76 @@ export async function peerCommand(peer: PeerName, scenario: string, flags: Recor
   }
 }
 
+/** How long a child may take to exit after printing its result (cleanup only). */
+const EXIT_AFTER_RESULT_MS = 30_000;
+
 /**
- * Runs a peer (or any benchmark child) to completion and returns its last stdout line parsed as
- * JSON. Its stderr lines are passed on, prefixed. @throws on a non-zero exit, no JSON, or timeout.
+ * Runs a peer (or any benchmark child) to completion and returns the JSON object it prints on
+ * stdout (its one result line). Its stderr lines are passed on as they come, prefixed with
+ * `label`. Blocks until the child exits, at most `timeoutMs` for the result.
+ * @throws Error (with the child's last stderr lines) on a non-zero exit, no JSON, or timeout;
+ *   the child is SIGKILLed then.
  */
-export function runJsonChild<T>(cmd: string, args: string[], label: string, timeoutMs: number): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd: REPO_ROOT });
-    let last = '';
-    let tail: string[] = [];
-    createInterface({ input: child.stdout }).on('line', (l) => {
-      if (l.trim()) last = l;
-    });
-    createInterface({ input: child.stderr }).on('line', (l) => {
-      tail = [...tail.slice(-20), l];
-      process.stderr.write(`  [${label}] ${l.replace(/^\[(bench|peer)\] /, '')}\n`);
-    });
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`${label} did not finish within ${Math.round(timeoutMs / 1000)} s`));
-    }, timeoutMs);
-    child.on('error', (err) => (clearTimeout(timer), reject(err)));
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      if (code !== 0) return reject(new Error(`${label} exited with ${code}: ${tail.slice(-5).join(' | ')}`));
-      try {
-        resolve(JSON.parse(last) as T);
-      } catch {
-        reject(new Error(`${label} printed no JSON result (last line: ${JSON.stringify(last.slice(0, 200))})`));
-      }
-    });
-  });
+export async function runJsonChild<T>(cmd: string, args: string[], label: string, timeoutMs: number): Promise<T> {
+  const child = new SupervisedChild<object>(cmd, args, { cwd: REPO_ROOT });
+  child.onStderr((l) => process.stderr.write(`  [${label}] ${l.replace(/^\[(bench|peer)\] /, '')}\n`));
+  try {
+    const result = await child.next(() => true, { timeoutMs, what: `the JSON result of ${label}` });
+    const exit = await withTimeout(child.exited, EXIT_AFTER_RESULT_MS, `${label} to exit`);
+    if (exit.code !== 0) throw new Error(`${label} exited with ${exit.code ?? exit.signal}: ${child.stderr.slice(-5).join(' | ')}`);
+    return result as T;
+  } finally {
+    if (!child.exit) child.kill('SIGKILL');
+  }
 }
 
-/** The Java peer in `ops` mode: a long-lived JVM running one pipelined batch per command. */
-export class JavaOpsPeer {
-  private lines: string[] = [];
-  private waiting: ((line: string | Error) => void) | undefined;
-  private exitCode: number | null | undefined;
-  private constructor(private readonly child: ChildProcess) {
-    child.once('exit', (code) => {
-      this.exitCode = code;
-      this.waiting?.(new Error(`the Java ops peer exited with ${code}`));
-    });
-    createInterface({ input: child.stdout! }).on('line', (l) => {
-      if (this.waiting) {
-        const w = this.waiting;
-        this.waiting = undefined;
-        w(l);
-      } else this.lines.push(l);
-    });
-    createInterface({ input: child.stderr! }).on('line', (l) => process.stderr.write(`  [java ops] ${l}\n`));
-  }
+/** One batch's figures as the Java ops peer prints them (`error` when the batch failed). */
+interface JavaOpsReply {
+  opsPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  cpuUsPerOp: number;
+  error?: string;
+  ready?: boolean;
+}
 
+/** The Java peer in `ops` mode: a long-lived JVM running one pipelined batch per stdin command, answering with one JSON line. */
+export class JavaOpsPeer {
+  private constructor(private readonly child: SupervisedChild<JavaOpsReply>) {}
+
+  /**
+   * Builds (see {@link buildJavaPeers}) and starts the peer against `connectString`; blocks until
+   * it says it is ready (at most 60 s). @throws when the peer cannot run, or does not start.
+   */
   static async start(connectString: string): Promise<JavaOpsPeer> {
     const { cmd, args } = await peerCommand('java', 'ops', { zookeeper: connectString });
-    const peer = new JavaOpsPeer(spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] }));
-    const ready = await peer.line(60_000);
-    if (!ready.includes('ready')) throw new Error(`the Java ops peer did not start: ${ready}`);
-    return peer;
+    const child = new SupervisedChild<JavaOpsReply>(cmd, args, { stdin: true });
+    child.onStderr((l) => process.stderr.write(`  [java ops] ${l}\n`));
+    try {
+      await child.next((r) => r.ready === true, { timeoutMs: 60_000, what: 'the Java ops peer to be ready' });
+    } catch (err) {
+      child.kill('SIGKILL');
+      throw err;
+    }
+    return new JavaOpsPeer(child);
   }
 
-  private line(timeoutMs: number): Promise<string> {
-    const queued = this.lines.shift();
-    if (queued !== undefined) return Promise.resolve(queued);
-    if (this.exitCode !== undefined) return Promise.reject(new Error(`the Java ops peer exited with ${this.exitCode}`));
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('the Java ops peer did not answer')), timeoutMs);
-      this.waiting = (l) => {
-        clearTimeout(timer);
-        if (l instanceof Error) reject(l);
-        else resolve(l);
-      };
-    });
-  }
-
-  /** Runs one batch: `getData <path> <n> <window>` or `create <parent> <n> <window>`. */
-  async run(op: 'getData' | 'create', target: string, n: number, window: number): Promise<{ opsPerSec: number; p50Ms: number; p99Ms: number; cpuUsPerOp: number; error?: string }> {
-    this.child.stdin!.write(`${op} ${target} ${n} ${window}\n`);
-    const r = JSON.parse(await this.line(180_000)) as { opsPerSec: number; p50Ms: number; p99Ms: number; cpuUsPerOp: number; error?: string };
+  /**
+   * Runs one batch: `getData <path> <n> <window>` or `create <parent> <n> <window>`. Blocks until
+   * the peer answers (at most 180 s). @throws on the peer's error, its exit, or the timeout.
+   */
+  async run(op: 'getData' | 'create', target: string, n: number, window: number): Promise<JavaOpsReply> {
+    const from = this.child.events.length;
+    this.child.stdin?.write(`${op} ${target} ${n} ${window}\n`);
+    const r = await this.child.next(() => true, { from, timeoutMs: 180_000, what: `the Java ops peer's ${op} batch` });
     if (r.error) throw new Error(`Java ${op}: ${r.error}`);
     return r;
   }
 
+  /** Asks the peer to quit and waits for it, SIGKILLing it after 5 s. Never throws. */
   async close(): Promise<void> {
-    this.child.stdin!.end('quit\n');
-    if (this.exitCode !== undefined) return;
-    await new Promise<void>((resolve) => {
-      const t = setTimeout(() => (this.child.kill('SIGKILL'), resolve()), 5000);
-      this.child.once('exit', () => (clearTimeout(t), resolve()));
-    });
+    this.child.stdin?.end('quit\n');
+    await withTimeout(this.child.exited, 5000, 'the Java ops peer to quit').catch(() => this.child.kill('SIGKILL'));
   }
 }
 

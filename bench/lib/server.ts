@@ -4,8 +4,7 @@
  * (`--server-jit full`; `c1` is the tests' fast-start JVM).
  * @module
  */
-import { TestingServer, fourLetterWord, parseMntr, parseSrvr } from '../../src/testing/index.js';
-import { HOST } from '../../src/testing/server.js';
+import { TestingServer, fourLetterWord, parseMntr, parseSrvr } from 'zk-elect/testing';
 import { log } from './util.js';
 
 /** A server to benchmark against. */
@@ -85,17 +84,19 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<BenchS
     ...(opts.maxSessionTimeout ? { maxSessionTimeout: opts.maxSessionTimeout } : {}),
     ...(opts.version ? { version: opts.version } : {}),
   });
+  // The harness serves on a loopback address; its connect string says which.
+  const { host, port } = firstHost(ts.connectString);
   return {
     connectString: ts.connectString,
-    host: HOST,
-    port: ts.port,
+    host,
+    port,
     tickTime: opts.tickTime,
     kind: opts.jit === 'full' ? 'local (full tiered JIT)' : 'TestingServer (C1 only: -XX:TieredStopAtLevel=1)',
     // The harness read it from the server's own srvr reply; ask again only if it could not.
-    version: ts.version || (await versionOf(HOST, ts.port)),
+    version: ts.version || (await versionOf(host, port)),
     jvmFlags: ts.jvmFlags,
     pid: ts.pid,
-    mntr: mntrOf(HOST, ts.port),
+    mntr: mntrOf(host, port),
     stop: () => ts.stop(),
   };
 }

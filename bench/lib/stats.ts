@@ -2,6 +2,8 @@
  * Latency summaries shared by every scenario, so zk-elect and the peers are reduced with the
  * same percentile definition (nearest rank: the smallest sample with at least q of the samples
  * at or below it). Peers print their raw samples; the orchestrator re-summarizes them here.
+ * The ops pipeline's p50/p99 use the same {@link percentile} (and the Java and Python peers
+ * carry a copy of the same rule, PeerUtil.percentile and kazoo_peer.percentile).
  * @module
  */
 

@@ -5,13 +5,20 @@
  */
 import type { LatencySummary } from './stats.js';
 
-/** The scenarios of `zk-elect bench`. */
+/** The scenarios of `zk-elect bench`, in the order the help lists them and `all` names them. */
 export const SCENARIOS = ['failover', 'floor', 'herd', 'scale', 'crash', 'ops'] as const;
+/** One of {@link SCENARIOS}. */
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 /** The peer programs (bench/peers/). */
 export const PEERS = ['curator', 'java', 'kazoo', 'nzc'] as const;
+/** One of {@link PEERS}. */
 export type PeerName = (typeof PEERS)[number];
+
+/** The clients of the `ops` scenario, as reports name them: two in-process, the Java client in a JVM. */
+export const OPS_CLIENTS = ['zk-elect', 'nzc', 'java'] as const;
+/** One of {@link OPS_CLIENTS}. */
+export type OpsClient = (typeof OPS_CLIENTS)[number];
 
 /** The versions the peers ran on, as detected (the report's `machine.peers`). */
 export interface PeerVersions {
@@ -141,7 +148,7 @@ export interface CrashResult {
   samplesMs: number[];
 }
 
-/** Figures of one pipelined run (see bench/ops.ts). */
+/** Figures of one pipelined run (see bench/lib/pipeline.ts). */
 export interface OpsFigures {
   opsPerSec: number;
   p50Ms: number;

@@ -6,7 +6,7 @@
 import { fileURLToPath } from 'node:url';
 import { runInNewContext } from 'node:vm';
 import v8 from 'node:v8';
-import { NoNodeError, ZooKeeper } from '../../src/index.js';
+import { NoNodeError, NodeExistsError, ZooKeeper } from 'zk-elect';
 
 /** A progress line on stderr (stdout is reserved for results / the final JSON line). */
 export function log(msg: string): void {
@@ -78,8 +78,20 @@ export async function removeTree(zk: ZooKeeper, path: string): Promise<void> {
   });
 }
 
-/** Creates `path` and its parents as persistent nodes: the recipes' own helper. */
-export { ensurePath } from '../../src/recipes/own-node.js';
+/**
+ * Creates `path` and its missing parents as persistent nodes; existing ones are fine. Blocks for
+ * one create per level. @throws ZooKeeperError other than NodeExists.
+ */
+export async function ensurePath(zk: ZooKeeper, path: string): Promise<void> {
+  // The recipes' ensurePath is internal to the package, and bench/ uses only the public API;
+  // a benchmark's few fixed paths need no more than one create per level.
+  const levels = path.split('/').slice(1).map((_, i, segs) => `/${segs.slice(0, i + 1).join('/')}`);
+  for (const level of levels) {
+    await zk.create(level).catch((err: unknown) => {
+      if (!(err instanceof NodeExistsError)) throw err;
+    });
+  }
+}
 
 /** The repository root (dist/bench/lib/util.js → three levels up). */
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));

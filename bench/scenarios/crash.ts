@@ -9,8 +9,8 @@
  * @module
  */
 import path from 'node:path';
-import { ZooKeeper } from '../../src/index.js';
-import { SupervisedChild } from '../../src/testing/index.js';
+import { ZooKeeper } from 'zk-elect';
+import { SupervisedChild, type NodeEvent, type NodeEventOf } from 'zk-elect/testing';
 import type { CrashResult } from '../lib/types.js';
 import { round, roundSummary, summarize } from '../lib/stats.js';
 import { DIST_ROOT, benchPath, log, removeTree, withTimeout } from '../lib/util.js';
@@ -24,12 +24,6 @@ export interface CrashParams {
   sessionTimeout: number;
   /** Node processes in line (leader included). */
   processes: number;
-}
-
-interface NodeEvent {
-  event: string;
-  time: number;
-  [k: string]: unknown;
 }
 
 /** One `zk-elect node --json` child and its event lines. */
@@ -50,17 +44,11 @@ class NodeProcess {
     return this.child.exited;
   }
 
-  /** The first event (past or future, from index `after` on) matching. */
-  next(match: (e: NodeEvent) => boolean, after = 0): Promise<NodeEvent> {
-    return this.child.next(match, { from: after });
-  }
-
-  get role(): string | undefined {
-    return this.events.filter((e) => typeof e.role === 'string').at(-1)?.role as string | undefined;
+  /** The first event named `name` (past or future, from index `after` on). */
+  next<E extends NodeEvent['event']>(name: E, after = 0): Promise<NodeEventOf<E>> {
+    return this.child.next((e): e is NodeEventOf<E> => e.event === name, { from: after }) as Promise<NodeEventOf<E>>;
   }
 }
-
-const joinedEvent = (e: NodeEvent) => e.event === 'elected' || e.event === 'following';
 
 /** Runs the crash scenario with real `zk-elect node` processes. */
 export async function crashZkElect(p: CrashParams): Promise<CrashResult> {
@@ -72,9 +60,9 @@ export async function crashZkElect(p: CrashParams): Promise<CrashResult> {
   let ids = 0;
   const join = async () => {
     const n = NodeProcess.start(p, electionPath, registryPath, `n${ids++}`);
-    const connected = await withTimeout(n.next((e) => e.event === 'connected'), 30_000, 'a zk-elect node to connect');
-    negotiated = Number(connected.sessionTimeout);
-    await withTimeout(n.next(joinedEvent), 30_000, 'a zk-elect node to join');
+    const connected = await withTimeout(n.next('connected'), 30_000, 'a zk-elect node to connect');
+    negotiated = connected.sessionTimeout;
+    await withTimeout(Promise.race([n.next('elected'), n.next('following')]), 30_000, 'a zk-elect node to join');
     nodes.push(n);
   };
   try {
@@ -83,7 +71,7 @@ export async function crashZkElect(p: CrashParams): Promise<CrashResult> {
       const leader = nodes.shift() as NodeProcess;
       if (!leader.events.some((e) => e.event === 'elected')) throw new Error(`crash round ${r}: the first node is not the leader`);
       const marks = nodes.map((n) => n.events.length);
-      const waits = nodes.map((n, i) => n.next((e) => e.event === 'elected', marks[i]));
+      const waits = nodes.map((n, i) => n.next('elected', marks[i]));
       // Only one node wins; the others' waits reject when they are stopped later, unobserved.
       for (const w of waits) w.catch(() => undefined);
       const elected = Promise.race(waits);

@@ -7,12 +7,11 @@
  * @module
  */
 import { performance } from 'node:perf_hooks';
-import { LeaderElection, ZooKeeper } from '../../src/index.js';
+import { CreateMode, EventType, LeaderElection, ZooKeeper } from 'zk-elect';
 import { summarize, roundSummary, round } from '../lib/stats.js';
 import type { FailoverResult, FloorResult } from '../lib/types.js';
 import type { CloseMode } from '../lib/options.js';
 import { benchPath, ensurePath, log, removeTree, sleep, withTimeout } from '../lib/util.js';
-import { CreateMode, EventType } from '../../src/index.js';
 
 /** Parameters shared by the latency scenarios (and passed to the peers as flags). */
 export interface LatencyParams {

@@ -15,7 +15,7 @@
  * @module
  */
 import { performance } from 'node:perf_hooks';
-import { CreateMode, EventType, LeaderElection, ZooKeeper, sequenceOf } from '../../src/index.js';
+import { CreateMode, EventType, LeaderElection, ZooKeeper, sequenceOf } from 'zk-elect';
 import type { BenchServer } from '../lib/server.js';
 import { summarize, roundSummary, round } from '../lib/stats.js';
 import type { CountSummary, HerdResult } from '../lib/types.js';

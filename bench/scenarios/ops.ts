@@ -1,26 +1,23 @@
 /**
- * `ops`: pipelined client throughput on one server, the method of bench/ops.ts (whose drivers
- * and pipeline this reuses): a sliding window of requests in flight, every completion issues
- * the next; latency per request from just before the call to its completion.
+ * `ops`: pipelined client throughput on one server (bench/lib/pipeline.ts): a sliding window of
+ * requests in flight, every completion issues the next; latency per request from just before
+ * the call to its completion.
  *
- * Clients: zk-elect and node-zookeeper-client in this process (as bench/ops.ts), and the
+ * Clients: zk-elect and node-zookeeper-client in this process (bench/scenarios/ops-drivers.ts), and the
  * ZooKeeper 3.8 Java client's async API (getData/create with callbacks) in a long-lived JVM
  * (bench/peers/java/ZkPeer.java `ops`), so its JIT stays warm between batches. Each client is
  * warmed up first; then each op runs `runs` times per client, the order rotating each run so
  * drift (server JIT and GC, other load) is shared; the median of each figure is reported.
  * @module
  */
-import { ZooKeeper } from '../../src/index.js';
-import { nzcDriver, pipeline, zkElectDriver, type Driver, type RunFigures } from '../ops.js';
+import { ZooKeeper } from 'zk-elect';
+import { nzcDriver, zkElectDriver, type Driver } from './ops-drivers.js';
+import { pipeline } from '../lib/pipeline.js';
 import { cpuMeter } from '../lib/cpu.js';
 import { JavaOpsPeer } from '../lib/peers.js';
 import { median, round } from '../lib/stats.js';
-import type { OpsFigures, OpsResult } from '../lib/types.js';
+import type { OpsClient, OpsFigures, OpsResult } from '../lib/types.js';
 import { benchPath, ensurePath, log, removeTree } from '../lib/util.js';
-
-/** Client names in reports. */
-export const OPS_CLIENTS = ['zk-elect', 'nzc', 'java'] as const;
-export type OpsClient = (typeof OPS_CLIENTS)[number];
 
 /** Parameters of the ops scenario. */
 export interface OpsParams {
@@ -44,11 +41,9 @@ interface Runner {
 }
 
 function inProcess(name: OpsClient, d: Driver): Runner {
-  const fig = (f: RunFigures): OpsFigures => ({ opsPerSec: f.opsPerSec, p50Ms: f.p50Ms, p99Ms: f.p99Ms, cpuUsPerOp: f.cpuUsPerOp });
   return {
     name,
-    run: async (op, target, n, window) =>
-      fig(op === 'getData' ? await pipeline(n, window, (_i, done) => d.getData(target, done)) : await pipeline(n, window, (i, done) => d.create(`${target}/n${i}`, done))),
+    run: (op, target, n, window) => (op === 'getData' ? pipeline(n, window, (_i, done) => d.getData(target, done)) : pipeline(n, window, (i, done) => d.create(`${target}/n${i}`, done))),
     close: () => d.close(),
   };
 }

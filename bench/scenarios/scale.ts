@@ -7,7 +7,7 @@
  * @module
  */
 import { performance } from 'node:perf_hooks';
-import { LeaderElection, ZooKeeper } from '../../src/index.js';
+import { LeaderElection, ZooKeeper } from 'zk-elect';
 import type { ScaleResult } from '../lib/types.js';
 import { round } from '../lib/stats.js';
 import { benchPath, ensurePath, fullGc, log, mapLimit, removeTree, sleep } from '../lib/util.js';

@@ -6,6 +6,7 @@
  */
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import type { Writable } from 'node:stream';
 
 /**
  * Starts a tiny `sh` that blocks reading a pipe from this process and SIGKILLs `pid` once the
@@ -49,6 +50,12 @@ export interface NextOptions {
   from?: number;
 }
 
+/** Options of the {@link SupervisedChild} constructor: node's spawn options but `stdio`. */
+export interface SupervisedOptions extends Omit<SpawnOptions, 'stdio'> {
+  /** Give the child a stdin pipe ({@link SupervisedChild.stdin}) instead of ignoring its stdin; for line-driven programs. */
+  stdin?: boolean;
+}
+
 /** Lines of stderr kept for error messages. */
 const STDERR_LINES = 20;
 
@@ -71,17 +78,19 @@ export class SupervisedChild<E extends object = Record<string, unknown>> {
   readonly #watchdog: ChildProcess | undefined;
   readonly #wakers = new Set<() => void>();
   readonly #lineListeners = new Set<(line: string) => void>();
+  readonly #stderrListeners = new Set<(line: string) => void>();
   #exit: ChildExit | undefined;
   /** The process exited and its output is drained. */
   #closed = false;
   readonly #exitHook = () => this.#child.kill('SIGKILL');
 
   /**
-   * Spawns `file` with `args` (stdin ignored, stdout and stderr piped).
+   * Spawns `file` with `args` (stdout and stderr piped; stdin ignored unless `options.stdin`).
    * @throws Error if the process cannot be spawned (e.g. no such file).
    */
-  constructor(file: string, args: readonly string[], options: Omit<SpawnOptions, 'stdio'> = {}) {
-    const child = spawn(file, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+  constructor(file: string, args: readonly string[], options: SupervisedOptions = {}) {
+    const { stdin, ...spawnOptions } = options;
+    const child = spawn(file, args, { ...spawnOptions, stdio: [stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
     if (child.pid === undefined) throw new Error(`cannot start ${file}`);
     this.#child = child;
     this.#watchdog = spawnWatchdog(child.pid);
@@ -99,7 +108,9 @@ export class SupervisedChild<E extends object = Record<string, unknown>> {
     // conclude that no line it wants will come.
     child.once('close', () => ((this.#closed = true), this.#wake()));
     createInterface({ input: child.stdout! }).on('line', (line) => this.#onLine(line));
-    createInterface({ input: child.stderr! }).on('line', (line) => this.stderr.push(line) > STDERR_LINES && this.stderr.shift());
+    createInterface({ input: child.stderr! }).on('line', (line) => this.#onStderr(line));
+    // A child that exits while we still write to it must not crash us with EPIPE.
+    child.stdin?.on('error', () => undefined);
   }
 
   /** The process id. */
@@ -116,6 +127,17 @@ export class SupervisedChild<E extends object = Record<string, unknown>> {
   onLine(listener: (line: string) => void): () => void {
     this.#lineListeners.add(listener);
     return () => this.#lineListeners.delete(listener);
+  }
+
+  /** Calls `listener` with every stderr line from now on, as it arrives (e.g. to pass progress on). Returns the unsubscribe. */
+  onStderr(listener: (line: string) => void): () => void {
+    this.#stderrListeners.add(listener);
+    return () => this.#stderrListeners.delete(listener);
+  }
+
+  /** The child's stdin when it was started with `stdin: true`, else null. Writes never block (the stream buffers). */
+  get stdin(): Writable | null {
+    return this.#child.stdin;
   }
 
   /** Sends `signal` (default SIGTERM). Never throws. */
@@ -175,6 +197,11 @@ export class SupervisedChild<E extends object = Record<string, unknown>> {
     }
     for (const listener of this.#lineListeners) listener(line);
     this.#wake();
+  }
+
+  #onStderr(line: string): void {
+    if (this.stderr.push(line) > STDERR_LINES) this.stderr.shift();
+    for (const listener of this.#stderrListeners) listener(line);
   }
 
   #wake(): void {

@@ -30,7 +30,7 @@ export { fourLetterWord, parseSrvr, parseMntr, parseWchp } from '../client/four-
 export type { SrvrInfo, FourLetterWordOptions } from '../client/four-letter.js';
 export { getFreePort } from './ports.js';
 export { SupervisedChild, spawnWatchdog } from '../process/supervised.js';
-export type { ChildExit, NextOptions } from '../process/supervised.js';
+export type { ChildExit, NextOptions, SupervisedOptions } from '../process/supervised.js';
 export { isNodeEvent, parseNodeEvent } from '../process/node-events.js';
 export type { NodeEvent, NodeEventContext, NodeEventFields, NodeEventName, NodeEventOf } from '../process/node-events.js';
 // A fault injector between a client and a server: tests cut, blackhole or delay the traffic.

@@ -240,7 +240,7 @@ public final class ZkPeer {
    *   getData <path> <n> <window>     n pipelined getData calls, `window` in flight
    *   create <parent> <n> <window>    n pipelined creates of <parent>/n<i> (PERSISTENT, no data)
    *   quit
-   * The same method as bench/ops.ts: every completion issues the next request; latency per request
+   * The same method as bench/lib/pipeline.ts: every completion issues the next request; latency per request
    * from just before the call to its callback; CPU is the whole JVM's (all threads) per request.
    */
   static void ops(Map<String, String> f) throws Exception {
