@@ -1,14 +1,12 @@
 // `zk-elect demo` as a real process: Ctrl-C / SIGTERM must leave no node process, no ZooKeeper
 // JVM and no /tmp/zk-elect-* directory behind.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import type { Snapshot } from '../src/dashboard/types.js';
+import { SupervisedChild } from '../src/testing/index.js';
 import { until } from './support/wait.js';
 
 const MAIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../src/cli/main.js');
@@ -47,18 +45,18 @@ function tree(root: number): ProcInfo[] {
 }
 
 /** Starts the demo and resolves with its dashboard URL once it prints its banner. */
-async function startDemoProcess(args: string[], detached: boolean): Promise<{ child: ChildProcess; url: string; output: string[] }> {
-  const child = spawn(process.execPath, [MAIN, 'demo', '--port', '0', '--session-timeout', '2000', ...args], { stdio: ['ignore', 'pipe', 'pipe'], detached });
+async function startDemoProcess(args: string[], detached: boolean): Promise<{ child: SupervisedChild; url: string; output: string[] }> {
+  const child = new SupervisedChild(process.execPath, [MAIN, 'demo', '--port', '0', '--session-timeout', '2000', ...args], { detached });
   const output: string[] = [];
-  createInterface({ input: child.stderr! }).on('line', (l) => output.push(l));
+  child.onStderr((l) => output.push(l));
+  child.onLine((l) => output.push(l));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no banner within 60 s:\n${output.join('\n')}`)), 60_000);
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      output.push(line);
+    const timer = setTimeout(() => (off(), reject(new Error(`no banner within 60 s:\n${output.join('\n')}`))), 60_000);
+    const off = child.onLine((line) => {
       const m = /Dashboard:\s+(http:\/\/\S+)/.exec(line);
-      if (m) (clearTimeout(timer), resolve(m[1]!));
+      if (m) (clearTimeout(timer), off(), resolve(m[1]!));
     });
-    child.once('exit', (code) => (clearTimeout(timer), reject(new Error(`demo exited with ${code}:\n${output.join('\n')}`))));
+    void child.exited.then(({ code }) => (clearTimeout(timer), off(), reject(new Error(`demo exited with ${code}:\n${output.join('\n')}`))));
   });
   return { child, url, output };
 }
@@ -66,13 +64,13 @@ async function startDemoProcess(args: string[], detached: boolean): Promise<{ ch
 const alive = (pid: number) => processes().some((p) => p.pid === pid && p.state !== 'Z');
 
 /** Runs the demo, stops it with `stop`, and checks that everything it started is gone. */
-async function checkCleanStop(args: string[], detached: boolean, stop: (child: ChildProcess) => void, nodes: number, servers: number): Promise<void> {
+async function checkCleanStop(args: string[], detached: boolean, stop: (child: SupervisedChild) => void, nodes: number, servers: number): Promise<void> {
   const { child, url, output } = await startDemoProcess(args, detached);
   try {
     const snap = (await (await fetch(new URL('api/snapshot', url))).json()) as Snapshot;
     const nodePids = snap.nodes.map((n) => n.pid!);
     assert.equal(nodePids.length, nodes);
-    const started = tree(child.pid!).filter((p) => p.pid !== child.pid);
+    const started = tree(child.pid).filter((p) => p.pid !== child.pid);
     const dirs = new Set(started.flatMap((p) => TEMP_DIR.exec(p.cmdline)?.[0] ?? []));
     assert.equal(dirs.size, 1, `one temp dir, got ${[...dirs].join(', ')}`);
     const [dir] = dirs;
@@ -82,14 +80,14 @@ async function checkCleanStop(args: string[], detached: boolean, stop: (child: C
     for (const pid of nodePids) assert.ok(started.some((p) => p.pid === pid), `node ${pid} is the demo's child`);
 
     stop(child);
-    const [code] = (await once(child, 'exit')) as [number | null];
+    const { code } = await child.exited;
     assert.equal(code, 0, output.join('\n'));
     assert.match(output.join('\n'), /stopped; nothing left behind/);
     await until(() => started.every((p) => !alive(p.pid)), 5000, 'every process the demo started to be gone');
     assert.deepEqual(processes().filter((p) => p.cmdline.includes(dir!)), [], 'no process uses the temp dir');
     await until(() => !existsSync(dir!), 3000, `${dir} to be deleted`);
   } finally {
-    if (child.exitCode === null) child.kill('SIGKILL');
+    if (!child.exit) child.kill('SIGKILL');
   }
 }
 
@@ -99,5 +97,5 @@ test('SIGTERM to `zk-elect demo` stops its nodes, its ZooKeeper and deletes the 
 
 test('Ctrl-C (SIGINT to the whole process group) of a 3-server demo leaves nothing behind', { timeout: 60_000 }, async () => {
   // detached: the demo leads its own process group, like a shell job; -pid signals all of it.
-  await checkCleanStop(['--servers', '3', '--nodes', '3'], true, (child) => process.kill(-child.pid!, 'SIGINT'), 3, 3);
+  await checkCleanStop(['--servers', '3', '--nodes', '3'], true, (child) => process.kill(-child.pid, 'SIGINT'), 3, 3);
 });

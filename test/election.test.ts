@@ -1,13 +1,12 @@
 // LeaderElection against real ZooKeeper: correctness, herd absence, faults, fencing, mixed fleets.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { CreateMode, EventType, KeeperState, LeaderElection, ManagedSession, NotLeaderError, sequenceOf, ZooKeeper } from '../src/index.js';
-import { TcpProxy, TestingServer, parseMntr, parseWchp } from '../src/testing/index.js';
+import { SupervisedChild, TcpProxy, TestingServer, parseMntr, parseWchp } from '../src/testing/index.js';
+import type { CandidateLine } from './fixtures/candidate.js';
 import { sleep, until } from './support/wait.js';
 
 let server: TestingServer;
@@ -189,17 +188,15 @@ describe('faults', () => {
   test('SIGKILL of the leader process: the next candidate leads after the session timeout', async () => {
     const parent = parentPath();
     const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'candidate.js');
-    const child = spawn(process.execPath, [script, server.connectString, parent], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = new SupervisedChild<CandidateLine>(process.execPath, [script, server.connectString, parent]);
     try {
-      const lines = createInterface({ input: child.stdout! });
-      const [first] = (await once(lines, 'line')) as [string];
-      const started = JSON.parse(first);
+      const started = await child.next((e) => e.event === 'started', { timeoutMs: 15000, what: 'the candidate to start' });
       assert.equal(started.role, 'leader');
       const [follower] = await startMany(1, parent);
       assert.equal(follower.status.watching, started.node);
       const t0 = Date.now();
       child.kill('SIGKILL');
-      await until(() => follower.isLeader, started.sessionTimeout + 5000, 'failover after SIGKILL');
+      await follower.waitForLeadership(AbortSignal.timeout(started.sessionTimeout + 5000));
       const took = Date.now() - t0;
       assert.ok(took < started.sessionTimeout + 2000, `failover took ${took} ms (session timeout ${started.sessionTimeout} ms)`);
       await follower.close();
