@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { CreateMode, EventType, KeeperState, LeaderElection, ManagedSession, NotLeaderError, sequenceOf, ZooKeeper } from '../src/index.js';
 import { SupervisedChild, TcpProxy, TestingServer, parseMntr, parseWchp } from '../src/testing/index.js';
 import type { CandidateLine } from './fixtures/candidate.js';
-import { sleep, until } from './support/wait.js';
+import { sleep, until, whenEvent } from './support/wait.js';
 
 let server: TestingServer;
 let admin: ZooKeeper;
@@ -53,7 +53,7 @@ describe('election basics', () => {
       const parent = parentPath();
       const es = await startMany(count, parent);
       try {
-        await until(() => es.every((e) => e.status.role === 'leader' || e.status.role === 'follower'), 20000, 'all settled');
+        await whenEvent(es, 'change', () => es.every((e) => e.status.role === 'leader' || e.status.role === 'follower'), 20000, 'all settled');
         const bySeq = [...es].sort((a, b) => seq(a) - seq(b));
         assert.deepEqual(leaders(es), [bySeq[0]]);
         assert.equal((await admin.getChildren(parent)).length, count, 'one node per candidate, no orphans');
@@ -61,7 +61,7 @@ describe('election basics', () => {
         for (let i = 1; i < bySeq.length; i++) assert.equal(bySeq[i].status.watching, bySeq[i - 1].status.node);
         if (count > 1) {
           await bySeq[0].close();
-          await until(() => bySeq[1].isLeader, 10000, 'successor elected');
+          await whenEvent(bySeq[1], 'change', () => bySeq[1].isLeader, 10000, 'successor elected');
           assert.deepEqual(leaders(bySeq.slice(1)), [bySeq[1]]);
           assert.ok(bySeq[1].epoch! > 0n);
         }
@@ -84,9 +84,9 @@ describe('election basics', () => {
       const oldEpoch = leader.epoch!;
       const t0 = performance.now();
       await leader.resign();
-      await until(() => follower.isLeader, 5000, 'handover');
+      await whenEvent(follower, 'change', () => follower.isLeader, 5000, 'handover');
       const handoverMs = performance.now() - t0;
-      await until(() => leader.status.role === 'follower', 5000, 'old leader re-queued');
+      await whenEvent(leader, 'change', () => leader.status.role === 'follower', 5000, 'old leader re-queued');
       assert.equal(leader.status.watching, follower.status.node);
       assert.ok(follower.epoch! > oldEpoch, 'the fencing epoch grows across leaders');
       assert.deepEqual(log, ['l:lost:resigned', 'f:elected', 'l:following']);
@@ -131,7 +131,7 @@ describe('no herd effect', () => {
     const parent = parentPath();
     const es = await startMany(200, parent);
     try {
-      await until(() => es.every((e) => e.status.role === 'leader' || e.status.role === 'follower'), 20000, 'all settled');
+      await whenEvent(es, 'change', () => es.every((e) => e.status.role === 'leader' || e.status.role === 'follower'), 20000, 'all settled');
       // The server's own view: wchp lists, per path, the sessions watching it.
       const readWatchers = async () => new Map([...parseWchp(await server.fourLetter('wchp'))].map(([path, sessions]) => [path, sessions.length]));
       const bySeq = [...es].sort((a, b) => seq(a) - seq(b));
@@ -149,7 +149,7 @@ describe('no herd effect', () => {
 
       const before = es.map((e) => ({ ...e.stats }));
       await bySeq[0].close();
-      await until(() => bySeq[1].isLeader, 10000, 'successor');
+      await whenEvent(bySeq[1], 'change', () => bySeq[1].isLeader, 10000, 'successor');
       await sleep(300);
       const stayed = es.filter((e) => e !== bySeq[0]);
       const notified = stayed.filter((e) => e.stats.notifications > before[es.indexOf(e)].notifications);
@@ -174,7 +174,7 @@ describe('no herd effect', () => {
         e.on('elected', () => elected.push(e.status.node!));
       }
       await x.close();
-      await until(() => y.status.watching === l.status.node, 5000, 'gap closed');
+      await whenEvent([l, y], 'change', () => y.status.watching === l.status.node, 5000, 'gap closed');
       assert.equal(z.status.watching, y.status.node);
       assert.ok(l.isLeader);
       assert.deepEqual([lost, elected], [[], []]);
@@ -250,9 +250,9 @@ describe('faults', () => {
       assert.ok(Date.now() - t0 < 2000, 'suspended before the session timeout');
       await until(() => log.length >= 2, 6000, 'lost');
       assert.match(log[1], /^lost: session expired/);
-      await until(() => rival.isLeader, 6000, 'rival elected');
+      await whenEvent(rival, 'change', () => rival.isLeader, 6000, 'rival elected');
       await proxy.heal();
-      await until(() => cut.status.role === 'follower', 10000, 're-joined as follower');
+      await whenEvent(cut, 'change', () => cut.status.role === 'follower', 10000, 're-joined as follower');
       assert.notEqual(cut.status.node, oldNode, 'never regains leadership on its old node');
       assert.equal(cut.status.watching, rival.status.node);
       assert.deepEqual(log.slice(0, 2).map((l) => l.split(':')[0]), ['suspended', 'lost']);
@@ -279,8 +279,8 @@ describe('faults', () => {
       await admin.delete(`${parent}/${l.status.node}`);
       const [reason] = await Promise.race([lost, sleep(5000).then(() => ['(no lost event within 5 s)'])]);
       assert.equal(reason, 'candidate node was deleted');
-      await until(() => next.isLeader, 10000, 'the successor leads');
-      await until(() => l.status.role === 'follower', 10000, 'the old leader re-joined');
+      await whenEvent(next, 'change', () => next.isLeader, 10000, 'the successor leads');
+      await whenEvent(l, 'change', () => l.status.role === 'follower', 10000, 'the old leader re-joined');
       assert.equal(leaders(es).length, 1);
       assert.ok(seq(l) > Math.max(...late.map(seq)), 'the old leader re-joined at the back');
     } finally {
@@ -303,8 +303,8 @@ describe('faults', () => {
         { op: 'delete', path: `${parent}/${xOld}` },
         { op: 'delete', path: `${parent}/${l.status.node}` },
       ]);
-      await until(() => y.isLeader, 10000, 'y, now the smallest, leads');
-      await until(() => x.status.role === 'follower' && l.status.role === 'follower', 10000, 'x and l re-joined');
+      await whenEvent(y, 'change', () => y.isLeader, 10000, 'y, now the smallest, leads');
+      await whenEvent([l, x], 'change', () => x.status.role === 'follower' && l.status.role === 'follower', 10000, 'x and l re-joined');
       assert.deepEqual(elected, [y.status.node]);
       assert.ok(seq(x) > seq(y) && x.status.node !== xOld, 'x re-joined at the back');
       assert.equal(leaders(es).length, 1);
@@ -325,7 +325,7 @@ describe('faults', () => {
       await until(() => x.session.client.state !== KeeperState.SyncConnected, 5000, 'x disconnected');
       await l.close();
       await proxy.heal();
-      await until(() => x.isLeader, 10000, 'x leads after the reconnect');
+      await whenEvent(x, 'change', () => x.isLeader, 10000, 'x leads after the reconnect');
       assert.ok(x.stats.requests > before, 'x re-listed (restored watches fire in no order after a reconnect)');
       assert.equal(x.status.watching, undefined);
     } finally {
@@ -351,7 +351,7 @@ describe('faults', () => {
       assert.match(String((await lost)?.[0]), /(candidate node|election parent) was deleted/);
       await until(() => rejoined.size === 3, 5000, 'every candidate noticed');
       await until(async () => (await admin.exists(parent)) !== null && (await admin.getChildren(parent)).length === 3, 10000, 're-volunteered');
-      await until(() => leaders(es).length === 1 && es.every((e) => e.status.role === 'leader' || e.status.role === 'follower'), 10000, 'one leader again');
+      await whenEvent(es, 'change', () => leaders(es).length === 1 && es.every((e) => e.status.role === 'leader' || e.status.role === 'follower'), 10000, 'one leader again');
     } finally {
       await Promise.all(es.map((e) => e.close()));
     }
@@ -373,7 +373,7 @@ describe('fencing', () => {
       // Depose it: cut it off until its session expires and a new leader is elected.
       proxy.blackhole();
       const successor = await LeaderElection.start(server.connectString, { parent });
-      await until(() => successor.isLeader, 8000, 'successor');
+      await whenEvent(successor, 'change', () => successor.isLeader, 8000, 'successor');
       await assert.rejects(old.fencedMulti([{ op: 'setData', path: parent + '-data', data: 'late' }]), NotLeaderError);
       await successor.fencedMulti([{ op: 'setData', path: parent + '-data', data: 'by-new' }]);
       assert.equal((await admin.getData(parent + '-data')).data?.toString(), 'by-new');
@@ -443,7 +443,7 @@ describe('mixed fleet', () => {
       assert.ok(!ours2.isLeader);
       // The raw leader goes: ours (watching it) must take over, and the raw follower agrees.
       await raw1.zk.close();
-      await until(() => ours2.isLeader, 5000, 'ours leads after the raw leader');
+      await whenEvent(ours2, 'change', () => ours2.isLeader, 5000, 'ours leads after the raw leader');
       await raw2.check();
       assert.equal(raw2.leader, ours2.status.node);
     } finally {

@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import { ClusterNode, LeaderElection, LeaderObserver, ManagedSession, ServiceDiscovery, ServiceRegistry, ZooKeeper } from '../src/index.js';
 import { TcpProxy, TestingServer } from '../src/testing/index.js';
 import { expireSession } from './support/expire.js';
-import { until } from './support/wait.js';
+import { until, whenEvent } from './support/wait.js';
 
 let server: TestingServer;
 let admin: ZooKeeper;
@@ -38,10 +38,10 @@ describe('registry and discovery', () => {
       await regs[0].register('http://a:1');
       await regs[1].register('http://b:2');
       await regs[2].register('http://c:3');
-      await until(() => same(discovery.getAllServiceAddresses(), ['http://a:1', 'http://b:2', 'http://c:3']), 5000, 'all joined');
+      await whenEvent(discovery, 'change', () => same(discovery.getAllServiceAddresses(), ['http://a:1', 'http://b:2', 'http://c:3']), 5000, 'all joined');
       assert.match(regs[0].node!, /^n_\d{10}$/);
       await regs[1].unregister();
-      await until(() => same(discovery.getAllServiceAddresses(), ['http://a:1', 'http://c:3']), 5000, 'leave seen');
+      await whenEvent(discovery, 'change', () => same(discovery.getAllServiceAddresses(), ['http://a:1', 'http://c:3']), 5000, 'leave seen');
       // Expire session 2 from the server side; its registration is re-created on the new session.
       const victim = sessions[2].client;
       const oldNode = regs[2].node!;
@@ -51,7 +51,7 @@ describe('registry and discovery', () => {
       assert.notEqual(newNode, oldNode);
       assert.notEqual(sessions[2].client.sessionId, victim.sessionId, 'a new session');
       assert.equal(await admin.exists(`${parent}/${oldNode}`), null, 'the expired registration is gone');
-      await until(() => same(discovery.getAllServiceAddresses(), ['http://a:1', 'http://c:3']), 8000, 're-registered after expiry');
+      await whenEvent(discovery, 'change', () => same(discovery.getAllServiceAddresses(), ['http://a:1', 'http://c:3']), 8000, 're-registered after expiry');
       assert.deepEqual((await admin.getChildren(parent)).sort(), [regs[0].node, newNode].sort());
       assert.ok(changes.length >= 3, `changes: ${JSON.stringify(changes)}`);
     } finally {
@@ -72,15 +72,15 @@ describe('registry and discovery', () => {
     try {
       await discovery.start();
       await reg.register('http://w:1');
-      await until(() => same(discovery.getAllServiceAddresses(), ['http://w:1']), 5000, 'registered');
+      await whenEvent(discovery, 'change', () => same(discovery.getAllServiceAddresses(), ['http://w:1']), 5000, 'registered');
       proxy.refuse();
       await until(() => viewer.client.state === 0, 5000, 'viewer disconnected');
       await reg.unregister();
       await admin.delete(parent); // the operator removes the registry altogether
       await proxy.heal();
-      await until(() => discovery.getAllServiceAddresses().length === 0, 8000, 'view caught up after reconnect');
+      await whenEvent(discovery, 'change', () => discovery.getAllServiceAddresses().length === 0, 8000, 'view caught up after reconnect');
       await reg.register('http://w:2'); // re-creates the parent
-      await until(() => same(discovery.getAllServiceAddresses(), ['http://w:2']), 5000, 'parent re-created and seen');
+      await whenEvent(discovery, 'change', () => same(discovery.getAllServiceAddresses(), ['http://w:2']), 5000, 'parent re-created and seen');
     } finally {
       discovery.close();
       await reg.close();
@@ -102,13 +102,13 @@ describe('observer', () => {
       observer.on('leader', (l) => seen.push(l?.node));
       const a = await LeaderElection.start(server.connectString, { parent, data: 'A' });
       const b = await LeaderElection.start(server.connectString, { parent, data: 'B' });
-      await until(() => seen.length === 1, 5000, 'first leader');
+      await whenEvent(observer, 'leader', () => seen.length === 1, 5000, 'first leader');
       assert.equal(observer.leader?.data?.toString(), 'A');
       await a.close();
-      await until(() => seen.length === 2, 5000, 'second leader');
+      await whenEvent(observer, 'leader', () => seen.length === 2, 5000, 'second leader');
       assert.deepEqual(seen, [a.status.node ?? seen[0], b.status.node]);
       await b.close();
-      await until(() => seen.length === 3, 5000, 'no leader');
+      await whenEvent(observer, 'leader', () => seen.length === 3, 5000, 'no leader');
       assert.equal(seen[2], undefined);
     } finally {
       observer.close();
@@ -136,7 +136,7 @@ describe('ClusterNode (the design’s node)', () => {
     try {
       for (let i = 0; i < 4; i++) nodes.push(await start(i));
       const leader = () => nodes.find((x) => x.isLeader)!;
-      await until(() => leader()?.workers.length === 3, 5000, 'leader sees 3 workers');
+      await whenEvent(nodes, 'workers', () => leader()?.workers.length === 3, 5000, 'leader sees 3 workers');
       const l1 = leader();
       assert.ok(!l1.workers.includes(`http://127.0.0.1:${9000 + nodes.indexOf(l1)}`), 'leader not in its worker list');
       assert.equal(leaderHooks.length, 1);
@@ -145,7 +145,7 @@ describe('ClusterNode (the design’s node)', () => {
       assert.equal(registered.length, 3, 'only workers are registered');
       // The leader goes: the successor unregisters itself and sees the remaining 2 workers.
       await l1.close();
-      await until(() => leader() !== undefined && leader() !== l1 && leader().workers.length === 2, 8000, 'new leader sees 2 workers');
+      await whenEvent(nodes, 'workers', () => leader() !== undefined && leader() !== l1 && leader().workers.length === 2, 8000, 'new leader sees 2 workers');
       const l2 = leader();
       assert.ok(!l2.workers.includes(`http://127.0.0.1:${9000 + nodes.indexOf(l2)}`));
       assert.equal((await admin.getChildren(registryPath)).length, 2);

@@ -22,3 +22,21 @@ export async function poll<T>(probe: () => T | undefined | Promise<T | undefined
   await until(async () => (found = await probe()) !== undefined, ms, what);
   return found as T;
 }
+
+/** Something that emits events (node's EventEmitter; typed emitters included). */
+type Emitter = { on(event: string, listener: () => void): unknown; off(event: string, listener: () => void): unknown };
+
+/**
+ * Resolves once `cond` holds, checking at once and after each `event` of `emitters` (no
+ * polling: the state is re-checked when it can have changed). Rejects naming `what` after `ms`.
+ */
+export function whenEvent(emitters: Emitter | readonly Emitter[], event: string, cond: () => boolean, ms = 15_000, what = 'condition'): Promise<void> {
+  const list = Array.isArray(emitters) ? emitters : [emitters as Emitter];
+  return new Promise((resolve, reject) => {
+    const check = () => cond() && (done(), resolve());
+    const timer = setTimeout(() => (done(), reject(new Error(`timed out after ${ms} ms waiting for ${what}`))), ms);
+    const done = () => (clearTimeout(timer), list.forEach((e) => e.off(event, check)));
+    list.forEach((e) => e.on(event, check));
+    check();
+  });
+}
