@@ -14,7 +14,7 @@ import { SCENARIOS, type FailoverResult, type FloorResult, type PeerName, type S
 import { DIST_ROOT, log } from './lib/util.js';
 import { warmServer } from './lib/warm-server.js';
 
-/** Which peers take part in which scenario (the others are zk-elect only, by the issue). */
+/** Which peers take part in which scenario (the others measure zk-elect only). */
 const PEER_SCENARIOS: Partial<Record<ScenarioName, readonly PeerName[]>> = {
   failover: ['curator', 'java', 'kazoo', 'nzc'],
   floor: ['java', 'kazoo', 'nzc'],

@@ -1,6 +1,6 @@
 /**
  * Turns the results of a run into the comparison people read: ratios against the best peer
- * and the physical floor, the issue's targets met or missed, a terminal table, Markdown for
+ * and the physical floor, the benchmark's targets met or missed, a terminal table, Markdown for
  * bench/results/latest.md, and a hand-written SVG chart (no dependencies).
  * @module
  */
@@ -25,7 +25,7 @@ export interface MachineInfo {
   peerSources?: Partial<Record<PeerName, string>>;
 }
 
-/** One of the issue's targets, evaluated. */
+/** One of the benchmark's targets (bench/README.md, Targets), evaluated. */
 export interface Target {
   scenario: string;
   what: string;
@@ -111,11 +111,11 @@ export function buildReport(a: { opts: BenchOptions; machine: MachineInfo; resul
 }
 
 /**
- * The failover peers the issue names (Curator LeaderLatch, kazoo Election, the design's
- * algorithm on the Java client): the targets' "best peer" is the best of these.
+ * The failover peers the targets compare against (Curator LeaderLatch, kazoo Election, the
+ * design's algorithm on the Java client): the targets' "best peer" is the best of these.
  */
 const ISSUE_PEERS = ['curator', 'java', 'kazoo'];
-/** Run as well, and compared the same way, but not one of the issue's failover peers. */
+/** Run as well, and compared the same way, but not one of the targets' failover peers. */
 const EXTRA_PEERS = ['nzc'];
 
 function evaluate(r: BenchReport): Target[] {
@@ -450,7 +450,7 @@ function targetLines(r: BenchReport, md: boolean): string[] {
 export function renderText(r: BenchReport): string {
   const parts = [`zk-elect bench ${r.target} — ${r.date} (${r.durationSec} s)`, ...describe(r), ''];
   for (const t of tables(r)) parts.push(textTable(t), '');
-  if (r.targets.length) parts.push('targets (issue #5):', ...targetLines(r, false));
+  if (r.targets.length) parts.push('targets:', ...targetLines(r, false));
   if (r.errors?.length) parts.push('', 'FAILED parts (their figures are missing):', ...r.errors.map((e) => `  ${e}`));
   return parts.join('\n');
 }
@@ -464,7 +464,7 @@ export function renderMarkdown(r: BenchReport): string {
     for (const n of t.notes ?? []) parts.push(`- ${n}`);
     if (t.notes?.length) parts.push('');
   }
-  if (r.targets.length) parts.push('## Targets (issue #5)', '', ...targetLines(r, true), '');
+  if (r.targets.length) parts.push('## Targets', '', ...targetLines(r, true), '');
   if (r.errors?.length) parts.push('## Failed parts', '', ...r.errors.map((e) => `- ${e}`), '');
   parts.push('Raw samples of every round are in `latest.json`. Reproduce with `npm run bench` (`zk-elect bench all`).', '');
   return parts.join('\n');
