@@ -1,5 +1,8 @@
 // The client session under faults a real server cannot produce on cue, against an in-process
 // fake server (test/support/fake-zk.ts), plus the TcpProxy fault injector. No ZooKeeper needed.
+// The fake-server tests run in memory (the fake's dialer as the client's transport) on a
+// FakeClock, so timing is asserted in exact virtual milliseconds; the TcpProxy tests use real
+// sockets and the real clock.
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { describe, test, type TestContext } from 'node:test';
@@ -10,20 +13,32 @@ import {
   ErrorCode,
   EventType,
   KeeperState,
+  ManagedSession,
   NoNodeError,
   SessionExpiredError,
   ZooKeeper,
   ZooKeeperError,
+  realClock,
+  type Clock,
+  type Dialer,
+  type Transport,
   type WatchedEvent,
   type ZooKeeperOptions,
 } from '../src/index.js';
 import { OpCode, Xid } from '../src/protocol/constants.js';
 import { TcpProxy } from '../src/testing/proxy.js';
+import { FakeClock } from './support/fake-clock.js';
 import { FakeZooKeeper, notificationFrame, replyFrame, standardReply, waitUntil, writeStat, type FakeOptions } from './support/fake-zk.js';
+import { streamPair } from './support/stream-pair.js';
 import { sleep } from './support/wait.js';
 
+/**
+ * Bounds each suite: on a FakeClock no timeout of the client fires by itself, so a broken
+ * client would otherwise wait forever instead of failing.
+ */
+const BOUNDED = { timeout: 60_000 };
 
-/** Every state event of a client, with the time it was seen. */
+/** Every state event of a client, with the time (on the client's clock) it was seen. */
 interface StateLog {
   events: Array<{ state: KeeperState; at: number }>;
   states(): KeeperState[];
@@ -31,13 +46,14 @@ interface StateLog {
   when(state: KeeperState, timeoutMs?: number): Promise<number>;
 }
 
-function recordStates(zk: ZooKeeper): StateLog {
+function recordStates(zk: ZooKeeper, clock: Clock = realClock): StateLog {
   const events: StateLog['events'] = [];
-  zk.on('state', (state) => events.push({ state, at: performance.now() }));
+  zk.on('state', (state) => events.push({ state, at: clock.now() }));
   return {
     events,
     states: () => events.map((e) => e.state),
-    when: (state, timeoutMs = 3000) => waitUntil(() => events.find((e) => e.state === state)?.at, `state ${KeeperState[state]}`, timeoutMs),
+    // The event, not its time, is what is polled for: a virtual time can be 0.
+    when: async (state, timeoutMs = 3000) => (await waitUntil(() => events.find((e) => e.state === state), `state ${KeeperState[state]}`, timeoutMs)).at,
   };
 }
 
@@ -47,17 +63,22 @@ function recorder(): { events: WatchedEvent[]; watcher: (e: WatchedEvent) => voi
   return { events, watcher: (e) => events.push(e) };
 }
 
-/** Starts a fake and a client connected to it; both are closed after the test. */
+/**
+ * Starts a fake and a client connected to it in memory, on a FakeClock at 0; both are closed
+ * after the test.
+ */
 async function setup(t: TestContext, opts: { fake?: FakeOptions; zk?: ZooKeeperOptions; chroot?: string } = {}) {
   const fake = await FakeZooKeeper.start(opts.fake);
+  const clock = new FakeClock();
   let zk: ZooKeeper | undefined;
   t.after(async () => {
-    await zk?.close(300);
+    // The clock moves so close()'s bounded wait can end even if the fake does not answer.
+    if (zk) await Promise.all([zk.close(300), clock.advance(300)]);
     await fake.close();
   });
-  zk = await ZooKeeper.connect(fake.connectString + (opts.chroot ?? ''), { sessionTimeout: 1200, connectTimeout: 3000, ...opts.zk });
-  const log = recordStates(zk);
-  return { fake, zk, log };
+  zk = await ZooKeeper.connect(fake.connectString + (opts.chroot ?? ''), { sessionTimeout: 1200, connectTimeout: 3000, transport: fake.dial, clock, ...opts.zk });
+  const log = recordStates(zk, clock);
+  return { fake, zk, log, clock };
 }
 
 /**
@@ -81,7 +102,7 @@ function track<T>(p: Promise<T>): { settled: () => boolean; result: Promise<T> }
   return { settled: () => done, result: p };
 }
 
-describe('handshake', () => {
+describe('handshake', BOUNDED, () => {
   test('a 36-byte ConnectResponse (no readOnly byte) is accepted; the negotiated values are used', async (t) => {
     const { fake, zk } = await setup(t, { fake: { session: { readOnly: undefined, timeoutMs: 1500 } }, zk: { sessionTimeout: 9000 } });
     assert.equal(zk.state, KeeperState.SyncConnected);
@@ -104,19 +125,24 @@ describe('handshake', () => {
     assert.equal(fake.handshakes[0].readOnly, true);
   });
 
-  test('an idle connection is kept alive by pings (no Disconnected while pings are answered)', async (t) => {
-    const { fake, zk, log } = await setup(t);
-    await sleep(1700); // > 2 read timeouts (800 ms each at a 1200 ms session timeout)
+  test('an idle connection is kept alive by pings: one each third of the timeout, no Disconnected while answered', async (t) => {
+    const { fake, zk, log, clock } = await setup(t);
+    // At a 1200 ms session timeout: a ping after 400 ms without sending, read timeout 800 ms.
+    await clock.advance(399);
+    assert.equal(fake.framesOf(OpCode.ping).length, 0, 'no ping before a third of the timeout');
+    await clock.advance(1);
+    assert.equal(fake.framesOf(OpCode.ping).length, 1, 'a ping at 400 ms');
+    await clock.advance(1300); // to 1700 ms: more than 2 read timeouts
     assert.deepEqual(log.states(), []);
     assert.equal(zk.state, KeeperState.SyncConnected);
     const pings = fake.framesOf(OpCode.ping);
-    assert.ok(pings.length >= 2, `expected a ping about every 400 ms, got ${pings.length}`);
+    assert.equal(pings.length, 4, 'pings at 400, 800, 1200 and 1600 ms');
     assert.ok(pings.every((p) => p.xid === Xid.ping && p.size === 8));
     assert.equal(fake.handshakes.length, 1);
   });
 });
 
-describe('reply matching', () => {
+describe('reply matching', BOUNDED, () => {
   test('a reply with the wrong xid fails that request with ConnectionLossError (-4) and the client reconnects', async (t) => {
     const { fake, zk, log } = await setup(t, {
       fake: {
@@ -187,10 +213,10 @@ describe('reply matching', () => {
   });
 });
 
-describe('connection loss', () => {
+describe('connection loss', BOUNDED, () => {
   test('in-flight requests reject with ConnectionLossError, Disconnected is emitted, and no watcher gets a node event', async (t) => {
     const def = recorder();
-    const { fake, zk, log } = await setup(t, {
+    const { fake, zk, log, clock } = await setup(t, {
       zk: { watcher: def.watcher },
       fake: {
         handler: (conn, req) => {
@@ -221,7 +247,7 @@ describe('connection loss', () => {
     }
     await log.when(KeeperState.Disconnected);
     await log.when(KeeperState.SyncConnected);
-    await sleep(100);
+    await clock.advance(1000); // pings flow; nothing else happens
     assert.deepEqual(log.states(), [KeeperState.Disconnected, KeeperState.SyncConnected]);
     // The default watcher hears the state changes, as None events...
     assert.deepEqual(def.events, [
@@ -315,7 +341,7 @@ describe('connection loss', () => {
 
   test('an expired ConnectResponse (timeout 0): Expired, queued calls reject with SessionExpiredError (-112), watchers get None/Expired', async (t) => {
     const def = recorder();
-    const { fake, zk, log } = await setup(t, { zk: { watcher: def.watcher, sessionTimeout: 4000 }, fake: { session: { timeoutMs: 4000 } } });
+    const { fake, zk, log, clock } = await setup(t, { zk: { watcher: def.watcher, sessionTimeout: 4000 }, fake: { session: { timeoutMs: 4000 } } });
     const w = recorder();
     await zk.getData('/w', w.watcher);
     assert.equal(await zk.exists('/x', w.watcher), null);
@@ -336,8 +362,9 @@ describe('connection loss', () => {
     assert.deepEqual(w.events, [{ type: EventType.None, state: KeeperState.Expired }], 'each watcher told once, with no path');
     assert.deepEqual(def.events.at(-1), { type: EventType.None, state: KeeperState.Expired });
     await assert.rejects(zk.exists('/later'), SessionExpiredError);
-    await sleep(200);
+    await clock.advance(40_000); // ten session timeouts
     assert.equal(fake.handshakes.length, 2, 'no reconnect after expiry');
+    assert.equal(clock.pendingTimers, 0, 'no timer left armed');
     assert.deepEqual(
       fake.requests.filter((f) => f.conn === 2),
       [],
@@ -345,34 +372,40 @@ describe('connection loss', () => {
     );
   });
 
-  test('a silent server: Disconnected after ~2/3 of the negotiated timeout, Expired after the timeout', async (t) => {
+  test('a silent server: Disconnected exactly when 2/3 of the negotiated timeout pass with no byte, Expired at the whole timeout', async (t) => {
     // Negotiated 1800 ms: read timeout 1200 ms, local expiry 1800 ms after the last byte received.
-    const { fake, zk, log } = await setup(t, { fake: { session: { timeoutMs: 1800 } }, zk: { sessionTimeout: 1800 } });
+    const { fake, zk, log, clock } = await setup(t, { fake: { session: { timeoutMs: 1800 } }, zk: { sessionTimeout: 1800 } });
     assert.equal(await zk.exists('/x'), null);
-    const t0 = performance.now(); // the client last heard from the server about now
+    const t0 = clock.now(); // the client last heard from the server now
     fake.answerPings = false;
     fake.answerHandshakes = false;
     fake.handler = () => undefined;
     const pending = rejection(zk.getData('/pending'));
+    const closed = track(zk.closed());
 
-    const disconnectedAt = await log.when(KeeperState.Disconnected, 5000);
-    assert.ok((await pending) instanceof ConnectionLossError);
-    const expiredAt = await log.when(KeeperState.Expired, 5000);
-    const d = disconnectedAt - t0;
-    const e = expiredAt - t0;
-    // Generous bounds, but tight enough to tell 2/3 of the timeout from the whole of it.
-    assert.ok(d >= 1100 && d <= 1650, `Disconnected after ${Math.round(d)} ms (read timeout 1200)`);
-    assert.ok(e >= 1700 && e <= 3500, `Expired after ${Math.round(e)} ms (session timeout 1800)`);
+    await clock.advance(1199);
+    assert.deepEqual(log.states(), [], 'still connected 1 ms before the read timeout');
     assert.ok(
       fake.framesOf(OpCode.ping).some((p) => p.conn === 1),
       'the client pinged before giving up',
     );
+    await clock.advance(1);
+    assert.deepEqual(log.events, [{ state: KeeperState.Disconnected, at: t0 + 1200 }], 'Disconnected at the read timeout (2/3 of 1800 ms)');
+    assert.ok((await pending) instanceof ConnectionLossError);
+    assert.equal(closed.settled(), false, 'a Disconnected client is not closed');
+
+    await clock.advance(599);
+    assert.equal(zk.state, KeeperState.Disconnected, 'not expired 1 ms before the session timeout');
     assert.ok(fake.handshakes.length >= 2, 'the client tried to reconnect before expiring');
+    await clock.advance(1);
+    assert.deepEqual(log.events.at(-1), { state: KeeperState.Expired, at: t0 + 1800 }, 'Expired at the session timeout after the last byte received');
+    await closed.result; // expiry finishes the client
     await assert.rejects(zk.exists('/y'), SessionExpiredError);
+    assert.equal(clock.pendingTimers, 0, 'no timer left armed after expiry');
   });
 });
 
-describe('client-side refusals', () => {
+describe('client-side refusals', BOUNDED, () => {
   test('calls after close() reject with ClientClosedError; close sends closeSession and is idempotent', async (t) => {
     const { fake, zk } = await setup(t);
     const w = recorder();
@@ -435,10 +468,10 @@ describe('client-side refusals', () => {
   });
 });
 
-describe('ordering within one TCP chunk', () => {
+describe('ordering within one TCP chunk', BOUNDED, () => {
   test('a notification before a reply in the same chunk is delivered before that reply\'s result is observed', async (t) => {
     const held: Array<{ xid: number; path?: string }> = [];
-    const { fake, zk } = await setup(t, {
+    const { fake, zk, clock } = await setup(t, {
       fake: {
         handler: (conn, req) => {
           if (req.type !== OpCode.getData) return standardReply(conn, req);
@@ -454,7 +487,7 @@ describe('ordering within one TCP chunk', () => {
     const pa = zk.getData('/a', (e) => order.push(`event ${EventType[e.type]} ${e.path}`));
     const pb = zk.getData('/b').then(() => order.push('reply /b'));
     await Promise.all([pa, pb]);
-    await sleep(20);
+    await clock.advance(0); // let anything still queued run
     assert.deepEqual(held.map((h) => h.path), ['/a', '/b']);
     // Why this order is guaranteed: Connection hands the frames of one chunk to
     // Session.handleFrame synchronously, in stream order. The /a reply registers the watch
