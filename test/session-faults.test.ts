@@ -102,6 +102,15 @@ function track<T>(p: Promise<T>): { settled: () => boolean; result: Promise<T> }
   return { settled: () => done, result: p };
 }
 
+/**
+ * Resolves with a {@link track}ed promise's result once it settles, failing (in real time,
+ * naming `what`) rather than hanging when it does not: on a FakeClock nothing else would end it.
+ */
+async function settled<T>(p: { settled: () => boolean; result: Promise<T> }, what: string): Promise<T> {
+  await waitUntil(() => p.settled(), what);
+  return p.result;
+}
+
 describe('handshake', BOUNDED, () => {
   test('a 36-byte ConnectResponse (no readOnly byte) is accepted; the negotiated values are used', async (t) => {
     const { fake, zk } = await setup(t, { fake: { session: { readOnly: undefined, timeoutMs: 1500 } }, zk: { sessionTimeout: 9000 } });
@@ -399,7 +408,7 @@ describe('connection loss', BOUNDED, () => {
     assert.ok(fake.handshakes.length >= 2, 'the client tried to reconnect before expiring');
     await clock.advance(1);
     assert.deepEqual(log.events.at(-1), { state: KeeperState.Expired, at: t0 + 1800 }, 'Expired at the session timeout after the last byte received');
-    await closed.result; // expiry finishes the client
+    await settled(closed, 'closed() after the expiry'); // expiry finishes the client
     await assert.rejects(zk.exists('/y'), SessionExpiredError);
     assert.equal(clock.pendingTimers, 0, 'no timer left armed after expiry');
   });
@@ -525,6 +534,171 @@ describe('ordering within one TCP chunk', BOUNDED, () => {
     const { data } = await zk.getData('/dribble');
     assert.equal(data?.toString(), 'hello');
     assert.equal(fake.handshakes.length, 1);
+  });
+});
+
+describe('lifecycle: closed() and aborting connect', BOUNDED, () => {
+  /** The platform's abort convention: `signal.reason` of a bare `abort()`. */
+  const isAbortError = (e: unknown) => e instanceof DOMException && e.name === 'AbortError';
+
+  /** A dialer that never connects and ignores its signal; it records each signal it was given. */
+  function hangingDialer() {
+    const signals: AbortSignal[] = [];
+    let deliver: ((stream: Transport) => void) | undefined;
+    const dial: Dialer = (_address, { signal }) =>
+      new Promise<Transport>((resolve) => {
+        signals.push(signal);
+        deliver = resolve;
+      });
+    return { dial, signals, deliverLate: (stream: Transport) => deliver?.(stream) };
+  }
+
+  test('closed() stays pending through a reconnect, resolves after close() once the Closed event was emitted, and again at once', async (t) => {
+    const { fake, zk, log, clock } = await setup(t);
+    const closed = track(zk.closed());
+    fake.lastConnection!.destroy();
+    await log.when(KeeperState.Disconnected);
+    await log.when(KeeperState.SyncConnected);
+    await clock.advance(0);
+    assert.equal(closed.settled(), false, 'a reconnecting client is not closed');
+    let closedEventFirst = false;
+    void closed.result.then(() => (closedEventFirst = log.states().includes(KeeperState.Closed)));
+    await zk.close();
+    await settled(closed, 'closed() after close()');
+    assert.ok(closedEventFirst, 'the Closed state event is emitted before closed() resolves');
+    await zk.closed();
+  });
+
+  test('closed() resolves when the server refuses the credentials (AuthFailed)', async (t) => {
+    const { zk, log } = await setup(t, {
+      fake: { handler: (conn, req) => (req.type === OpCode.auth ? conn.reply(Xid.auth, 0n, -115) : standardReply(conn, req)) },
+    });
+    const closed = track(zk.closed());
+    await assert.rejects(zk.addAuthInfo('digest', 'bob:wrong'));
+    await log.when(KeeperState.AuthFailed);
+    await settled(closed, 'closed() after AuthFailed');
+  });
+
+  test('an already-aborted signal rejects connect with its reason at once and dials nothing', async (t) => {
+    const fake = await FakeZooKeeper.start();
+    t.after(() => fake.close());
+    const err = await rejection(ZooKeeper.connect(fake.connectString, { transport: fake.dial, signal: AbortSignal.abort() }));
+    assert.ok(isAbortError(err), `got ${String(err)}`);
+    assert.deepEqual(fake.dialed, []);
+  });
+
+  test('aborting during the handshake rejects with an AbortError, closes the connection and clears every timer', async (t) => {
+    const fake = await FakeZooKeeper.start();
+    t.after(() => fake.close());
+    fake.answerHandshakes = false;
+    const clock = new FakeClock();
+    const ac = new AbortController();
+    const connecting = rejection(ZooKeeper.connect(fake.connectString, { transport: fake.dial, clock, signal: ac.signal }));
+    await fake.waitFor(() => fake.handshakes.length === 1, 'the handshake');
+    assert.ok(clock.pendingTimers > 0, 'connect and handshake timeouts are armed');
+    ac.abort();
+    assert.ok(isAbortError(await connecting));
+    await fake.waitFor(() => fake.connections.length === 0, 'the fake to see the connection closed');
+    assert.equal(clock.pendingTimers, 0, 'no timer left armed');
+    await clock.advance(60_000);
+    assert.deepEqual(fake.dialed, [fake.connectString], 'no redial after the abort');
+  });
+
+  test('aborting a dial that hangs: its signal aborts, connect rejects with the given reason, a late stream is destroyed', async () => {
+    const { dial, signals, deliverLate } = hangingDialer();
+    const clock = new FakeClock();
+    const ac = new AbortController();
+    const connecting = rejection(ZooKeeper.connect('127.0.0.1:2181', { transport: dial, clock, signal: ac.signal }));
+    await waitUntil(() => signals.length === 1, 'the dial');
+    const reason = new Error('the caller gave up');
+    ac.abort(reason);
+    assert.equal(await connecting, reason, 'rejects with signal.reason as given');
+    assert.equal(signals[0].aborted, true, "the dialer's signal aborted");
+    assert.equal(clock.pendingTimers, 0, 'no timer left armed');
+    const [late, peer] = streamPair();
+    let peerClosed = false;
+    peer.on('close', () => (peerClosed = true));
+    deliverLate(late);
+    await waitUntil(() => peerClosed, 'the late stream to be destroyed');
+    assert.equal(late.destroyed, true);
+  });
+
+  test('the connect timeout runs on the clock: a dial that never completes fails connect at exactly connectTimeout', async () => {
+    const { dial, signals } = hangingDialer();
+    const clock = new FakeClock();
+    const connecting = track(ZooKeeper.connect('127.0.0.1:2181', { transport: dial, clock, sessionTimeout: 1200, connectTimeout: 2000 }));
+    const failure = rejection(connecting.result);
+    await waitUntil(() => signals.length === 1, 'the first dial');
+    await clock.advance(1199);
+    assert.equal(signals[0].aborted, false, 'the dial is given the per-host timeout (1200 ms)');
+    await clock.advance(1);
+    assert.equal(signals[0].aborted, true, 'the dial is aborted at 1200 ms');
+    await clock.advance(799);
+    assert.ok(signals.length >= 2, 'the client dials again after a backoff');
+    assert.equal(connecting.settled(), false, 'connect still waits 1 ms before its timeout');
+    await clock.advance(1);
+    const err = await failure;
+    assert.ok(err instanceof ConnectionLossError, `got ${String(err)}`);
+    assert.match((err as Error).message, /within 2000 ms.*timed out after 1200 ms connecting to 127\.0\.0\.1:2181/);
+    assert.ok(signals.every((s) => s.aborted), 'every dial was given up');
+    assert.equal(clock.pendingTimers, 0, 'no timer left armed');
+  });
+
+  test('aborting a real TLS dial that hangs (a server that never answers the TLS handshake) closes the socket', async (t) => {
+    const accepted: net.Socket[] = [];
+    const closedSockets = new Set<net.Socket>();
+    const server = net.createServer((s) => {
+      accepted.push(s);
+      s.resume(); // read (and drop) the ClientHello, so the client's close is seen
+      s.on('error', () => undefined);
+      s.on('close', () => closedSockets.add(s));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    t.after(() => new Promise((r) => server.close(r)));
+    const port = (server.address() as net.AddressInfo).port;
+    const ac = new AbortController();
+    const connecting = rejection(ZooKeeper.connect(`127.0.0.1:${port}`, { tls: { rejectUnauthorized: false }, signal: ac.signal, connectTimeout: 30_000, sessionTimeout: 30_000 }));
+    await waitUntil(() => accepted.length === 1, 'the TLS dial to reach the server');
+    ac.abort();
+    assert.ok(isAbortError(await connecting));
+    await waitUntil(() => closedSockets.has(accepted[0]), 'the client to close its socket');
+    assert.equal(accepted.length, 1, 'no redial after the abort');
+  });
+
+  test('ManagedSession.closed(): not on expiry (the session is replaced), after close(), which aborts a replacement in progress', async (t) => {
+    const fake = await FakeZooKeeper.start();
+    t.after(() => fake.close());
+    const clock = new FakeClock();
+    const managed = await ManagedSession.open(fake.connectString, { transport: fake.dial, clock, sessionTimeout: 1200 });
+    t.after(() => managed.close());
+    const closed = track(managed.closed());
+    const replacements: ZooKeeper[] = [];
+    managed.on('session', (zk) => replacements.push(zk));
+
+    // First expiry: the replacement connects. (Only the old session's handshake is expired.)
+    let expiries = 0;
+    managed.on('state', (state) => {
+      if (state !== KeeperState.Expired) return;
+      expiries++;
+      fake.expireSessions = false;
+      // At the second expiry the replacement's handshake is held, and close() comes meanwhile.
+      if (expiries === 2) fake.answerHandshakes = false;
+    });
+    fake.expireSessions = true;
+    fake.dropAll();
+    await waitUntil(() => replacements.length === 1, 'the replacement session');
+    await clock.advance(0);
+    assert.equal(closed.settled(), false, 'an expiry does not close a ManagedSession');
+
+    const handshakesBefore = fake.handshakes.length;
+    fake.expireSessions = true;
+    fake.dropAll();
+    await waitUntil(() => fake.handshakes.length >= handshakesBefore + 2 && !fake.answerHandshakes, 'the held replacement handshake');
+    await managed.close();
+    await settled(closed, 'ManagedSession.closed() after close()');
+    assert.equal(replacements.length, 1, 'the aborted replacement was never announced');
+    await fake.waitFor(() => fake.connections.length === 0, 'every connection closed');
+    assert.equal(clock.pendingTimers, 0, 'no timer left armed');
   });
 });
 
