@@ -31,7 +31,7 @@ export class ManagedSession extends EventEmitter<ManagedSessionEvents> {
   private closeRequested = false;
   private replacing: Promise<void> | undefined;
   private readonly closing = new AbortController();
-  /** Options for replacement sessions: the caller's `signal` was for the first connect only. */
+  /** Options for replacement sessions: close() aborts them (the caller's `signal` was for the first connect only). */
   private readonly options: ZooKeeperOptions;
   private readonly ended: Promise<void>;
   private markEnded!: () => void;
@@ -42,9 +42,7 @@ export class ManagedSession extends EventEmitter<ManagedSessionEvents> {
     first: ZooKeeper,
   ) {
     super();
-    const { signal, ...rest } = options;
-    void signal;
-    this.options = { ...rest, signal: this.closing.signal };
+    this.options = { ...options, signal: this.closing.signal };
     this.ended = new Promise((resolve) => (this.markEnded = resolve));
     this.current = first;
     this.watch(first);
