@@ -5,6 +5,10 @@
 export { ZooKeeper } from './client/zookeeper.js';
 export type { ZooKeeperOptions, CreateOptions, ZooKeeperEvents } from './client/zookeeper.js';
 export type { WatchedEvent, Watcher } from './client/watches.js';
+export { realClock } from './client/clock.js';
+export type { Clock, TimerHandle } from './client/clock.js';
+export { dialTcp } from './client/tcp-dialer.js';
+export type { Dialer, DialOptions, Transport } from './client/transport.js';
 export { Transaction } from './client/transaction.js';
 export type { Op, OpResult, TransactionFailure } from './client/transaction.js';
 export * from './client/errors.js';

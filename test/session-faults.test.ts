@@ -1,6 +1,9 @@
 // The client session under faults a real server cannot produce on cue, against an in-process
-// fake server (test/support/fake-zk.ts). No ZooKeeper needed.
+// fake server (test/support/fake-zk.ts). No ZooKeeper needed. The tests run in memory (the
+// fake's dialer as the client's transport) on a FakeClock, so timing is asserted in exact
+// virtual milliseconds. (The TcpProxy's own tests are with the harness's, in harness-proxy.)
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import { describe, test, type TestContext } from 'node:test';
 import {
   BadArgumentsError,
@@ -9,19 +12,31 @@ import {
   ErrorCode,
   EventType,
   KeeperState,
+  ManagedSession,
   NoNodeError,
   SessionExpiredError,
   ZooKeeper,
   ZooKeeperError,
+  realClock,
+  type Clock,
+  type Dialer,
+  type Transport,
   type WatchedEvent,
   type ZooKeeperOptions,
 } from '../src/index.js';
 import { OpCode, Xid } from '../src/protocol/constants.js';
+import { FakeClock } from './support/fake-clock.js';
 import { FakeZooKeeper, notificationFrame, replyFrame, standardReply, waitUntil, writeStat, type FakeOptions } from './support/fake-zk.js';
+import { streamPair } from './support/stream-pair.js';
 import { sleep } from './support/wait.js';
 import { recordStates } from './support/states.js';
-import { rejection } from './support/settle.js';
+import { rejection, track } from './support/settle.js';
 
+/**
+ * Bounds each suite: on a FakeClock no timeout of the client fires by itself, so a broken
+ * client would otherwise wait forever instead of failing.
+ */
+const BOUNDED = { timeout: 60_000 };
 
 /** A watcher that records what it receives. */
 function recorder(): { events: WatchedEvent[]; watcher: (e: WatchedEvent) => void } {
@@ -29,20 +44,34 @@ function recorder(): { events: WatchedEvent[]; watcher: (e: WatchedEvent) => voi
   return { events, watcher: (e) => events.push(e) };
 }
 
-/** Starts a fake and a client connected to it; both are closed after the test. */
+/**
+ * Starts a fake and a client connected to it in memory, on a FakeClock at 0; both are closed
+ * after the test.
+ */
 async function setup(t: TestContext, opts: { fake?: FakeOptions; zk?: ZooKeeperOptions; chroot?: string } = {}) {
   const fake = await FakeZooKeeper.start(opts.fake);
+  const clock = new FakeClock();
   let zk: ZooKeeper | undefined;
   t.after(async () => {
-    await zk?.close(300);
+    // The clock moves so close()'s bounded wait can end even if the fake does not answer.
+    if (zk) await Promise.all([zk.close(300), clock.advance(300)]);
     await fake.close();
   });
-  zk = await ZooKeeper.connect(fake.connectString + (opts.chroot ?? ''), { sessionTimeout: 1200, connectTimeout: 3000, ...opts.zk });
-  const log = recordStates(zk);
-  return { fake, zk, log };
+  zk = await ZooKeeper.connect(fake.connectString + (opts.chroot ?? ''), { sessionTimeout: 1200, connectTimeout: 3000, transport: fake.dial, clock, ...opts.zk });
+  const log = recordStates(zk, clock);
+  return { fake, zk, log, clock };
 }
 
-describe('handshake', () => {
+/**
+ * Resolves with a {@link track}ed promise's result once it settles, failing (in real time,
+ * naming `what`) rather than hanging when it does not: on a FakeClock nothing else would end it.
+ */
+async function settled<T>(p: { settled: () => boolean; result: Promise<T> }, what: string): Promise<T> {
+  await waitUntil(() => p.settled(), what);
+  return p.result;
+}
+
+describe('handshake', BOUNDED, () => {
   test('a 36-byte ConnectResponse (no readOnly byte) is accepted; the negotiated values are used', async (t) => {
     const { fake, zk } = await setup(t, { fake: { session: { readOnly: undefined, timeoutMs: 1500 } }, zk: { sessionTimeout: 9000 } });
     assert.equal(zk.state, KeeperState.SyncConnected);
@@ -65,19 +94,24 @@ describe('handshake', () => {
     assert.equal(fake.handshakes[0].readOnly, true);
   });
 
-  test('an idle connection is kept alive by pings (no Disconnected while pings are answered)', async (t) => {
-    const { fake, zk, log } = await setup(t);
-    await sleep(1700); // > 2 read timeouts (800 ms each at a 1200 ms session timeout)
+  test('an idle connection is kept alive by pings: one each third of the timeout, no Disconnected while answered', async (t) => {
+    const { fake, zk, log, clock } = await setup(t);
+    // At a 1200 ms session timeout: a ping after 400 ms without sending, read timeout 800 ms.
+    await clock.advance(399);
+    assert.equal(fake.framesOf(OpCode.ping).length, 0, 'no ping before a third of the timeout');
+    await clock.advance(1);
+    assert.equal(fake.framesOf(OpCode.ping).length, 1, 'a ping at 400 ms');
+    await clock.advance(1300); // to 1700 ms: more than 2 read timeouts
     assert.deepEqual(log.states(), []);
     assert.equal(zk.state, KeeperState.SyncConnected);
     const pings = fake.framesOf(OpCode.ping);
-    assert.ok(pings.length >= 2, `expected a ping about every 400 ms, got ${pings.length}`);
+    assert.equal(pings.length, 4, 'pings at 400, 800, 1200 and 1600 ms');
     assert.ok(pings.every((p) => p.xid === Xid.ping && p.size === 8));
     assert.equal(fake.handshakes.length, 1);
   });
 });
 
-describe('reply matching', () => {
+describe('reply matching', BOUNDED, () => {
   test('a reply with the wrong xid fails that request with ConnectionLossError (-4) and the client reconnects', async (t) => {
     const { fake, zk, log } = await setup(t, {
       fake: {
@@ -148,10 +182,10 @@ describe('reply matching', () => {
   });
 });
 
-describe('connection loss', () => {
+describe('connection loss', BOUNDED, () => {
   test('in-flight requests reject with ConnectionLossError, Disconnected is emitted, and no watcher gets a node event', async (t) => {
     const def = recorder();
-    const { fake, zk, log } = await setup(t, {
+    const { fake, zk, log, clock } = await setup(t, {
       zk: { watcher: def.watcher },
       fake: {
         handler: (conn, req) => {
@@ -182,7 +216,7 @@ describe('connection loss', () => {
     }
     await log.when(KeeperState.Disconnected);
     await log.when(KeeperState.SyncConnected);
-    await sleep(100);
+    await clock.advance(1000); // pings flow; nothing else happens
     assert.deepEqual(log.states(), [KeeperState.Disconnected, KeeperState.SyncConnected]);
     // The default watcher hears the state changes, as None events...
     assert.deepEqual(def.events, [
@@ -276,7 +310,7 @@ describe('connection loss', () => {
 
   test('an expired ConnectResponse (timeout 0): Expired, queued calls reject with SessionExpiredError (-112), watchers get None/Expired', async (t) => {
     const def = recorder();
-    const { fake, zk, log } = await setup(t, { zk: { watcher: def.watcher, sessionTimeout: 4000 }, fake: { session: { timeoutMs: 4000 } } });
+    const { fake, zk, log, clock } = await setup(t, { zk: { watcher: def.watcher, sessionTimeout: 4000 }, fake: { session: { timeoutMs: 4000 } } });
     const w = recorder();
     await zk.getData('/w', w.watcher);
     assert.equal(await zk.exists('/x', w.watcher), null);
@@ -297,8 +331,9 @@ describe('connection loss', () => {
     assert.deepEqual(w.events, [{ type: EventType.None, state: KeeperState.Expired }], 'each watcher told once, with no path');
     assert.deepEqual(def.events.at(-1), { type: EventType.None, state: KeeperState.Expired });
     await assert.rejects(zk.exists('/later'), SessionExpiredError);
-    await sleep(200);
+    await clock.advance(40_000); // ten session timeouts
     assert.equal(fake.handshakes.length, 2, 'no reconnect after expiry');
+    assert.equal(clock.pendingTimers, 0, 'no timer left armed');
     assert.deepEqual(
       fake.requests.filter((f) => f.conn === 2),
       [],
@@ -306,34 +341,40 @@ describe('connection loss', () => {
     );
   });
 
-  test('a silent server: Disconnected after ~2/3 of the negotiated timeout, Expired after the timeout', async (t) => {
+  test('a silent server: Disconnected exactly when 2/3 of the negotiated timeout pass with no byte, Expired at the whole timeout', async (t) => {
     // Negotiated 1800 ms: read timeout 1200 ms, local expiry 1800 ms after the last byte received.
-    const { fake, zk, log } = await setup(t, { fake: { session: { timeoutMs: 1800 } }, zk: { sessionTimeout: 1800 } });
+    const { fake, zk, log, clock } = await setup(t, { fake: { session: { timeoutMs: 1800 } }, zk: { sessionTimeout: 1800 } });
     assert.equal(await zk.exists('/x'), null);
-    const t0 = performance.now(); // the client last heard from the server about now
+    const t0 = clock.now(); // the client last heard from the server now
     fake.answerPings = false;
     fake.answerHandshakes = false;
     fake.handler = () => undefined;
     const pending = rejection(zk.getData('/pending'));
+    const closed = track(zk.closed());
 
-    const disconnectedAt = await log.when(KeeperState.Disconnected, 5000);
-    assert.ok((await pending) instanceof ConnectionLossError);
-    const expiredAt = await log.when(KeeperState.Expired, 5000);
-    const d = disconnectedAt - t0;
-    const e = expiredAt - t0;
-    // Generous bounds, but tight enough to tell 2/3 of the timeout from the whole of it.
-    assert.ok(d >= 1100 && d <= 1650, `Disconnected after ${Math.round(d)} ms (read timeout 1200)`);
-    assert.ok(e >= 1700 && e <= 3500, `Expired after ${Math.round(e)} ms (session timeout 1800)`);
+    await clock.advance(1199);
+    assert.deepEqual(log.states(), [], 'still connected 1 ms before the read timeout');
     assert.ok(
       fake.framesOf(OpCode.ping).some((p) => p.conn === 1),
       'the client pinged before giving up',
     );
+    await clock.advance(1);
+    assert.deepEqual(log.events, [{ state: KeeperState.Disconnected, at: t0 + 1200 }], 'Disconnected at the read timeout (2/3 of 1800 ms)');
+    assert.ok((await pending) instanceof ConnectionLossError);
+    assert.equal(closed.settled(), false, 'a Disconnected client is not closed');
+
+    await clock.advance(599);
+    assert.equal(zk.state, KeeperState.Disconnected, 'not expired 1 ms before the session timeout');
     assert.ok(fake.handshakes.length >= 2, 'the client tried to reconnect before expiring');
+    await clock.advance(1);
+    assert.deepEqual(log.events.at(-1), { state: KeeperState.Expired, at: t0 + 1800 }, 'Expired at the session timeout after the last byte received');
+    await settled(closed, 'closed() after the expiry'); // expiry finishes the client
     await assert.rejects(zk.exists('/y'), SessionExpiredError);
+    assert.equal(clock.pendingTimers, 0, 'no timer left armed after expiry');
   });
 });
 
-describe('client-side refusals', () => {
+describe('client-side refusals', BOUNDED, () => {
   test('calls after close() reject with ClientClosedError; close sends closeSession and is idempotent', async (t) => {
     const { fake, zk } = await setup(t);
     const w = recorder();
@@ -396,10 +437,10 @@ describe('client-side refusals', () => {
   });
 });
 
-describe('ordering within one TCP chunk', () => {
+describe('ordering within one TCP chunk', BOUNDED, () => {
   test('a notification before a reply in the same chunk is delivered before that reply\'s result is observed', async (t) => {
     const held: Array<{ xid: number; path?: string }> = [];
-    const { fake, zk } = await setup(t, {
+    const { fake, zk, clock } = await setup(t, {
       fake: {
         handler: (conn, req) => {
           if (req.type !== OpCode.getData) return standardReply(conn, req);
@@ -415,7 +456,7 @@ describe('ordering within one TCP chunk', () => {
     const pa = zk.getData('/a', (e) => order.push(`event ${EventType[e.type]} ${e.path}`));
     const pb = zk.getData('/b').then(() => order.push('reply /b'));
     await Promise.all([pa, pb]);
-    await sleep(20);
+    await clock.advance(0); // let anything still queued run
     assert.deepEqual(held.map((h) => h.path), ['/a', '/b']);
     // Why this order is guaranteed: Connection hands the frames of one chunk to
     // Session.handleFrame synchronously, in stream order. The /a reply registers the watch
@@ -453,5 +494,170 @@ describe('ordering within one TCP chunk', () => {
     const { data } = await zk.getData('/dribble');
     assert.equal(data?.toString(), 'hello');
     assert.equal(fake.handshakes.length, 1);
+  });
+});
+
+describe('lifecycle: closed() and aborting connect', BOUNDED, () => {
+  /** The platform's abort convention: `signal.reason` of a bare `abort()`. */
+  const isAbortError = (e: unknown) => e instanceof DOMException && e.name === 'AbortError';
+
+  /** A dialer that never connects and ignores its signal; it records each signal it was given. */
+  function hangingDialer() {
+    const signals: AbortSignal[] = [];
+    let deliver: ((stream: Transport) => void) | undefined;
+    const dial: Dialer = (_address, { signal }) =>
+      new Promise<Transport>((resolve) => {
+        signals.push(signal);
+        deliver = resolve;
+      });
+    return { dial, signals, deliverLate: (stream: Transport) => deliver?.(stream) };
+  }
+
+  test('closed() stays pending through a reconnect, resolves after close() once the Closed event was emitted, and again at once', async (t) => {
+    const { fake, zk, log, clock } = await setup(t);
+    const closed = track(zk.closed());
+    fake.lastConnection!.destroy();
+    await log.when(KeeperState.Disconnected);
+    await log.when(KeeperState.SyncConnected);
+    await clock.advance(0);
+    assert.equal(closed.settled(), false, 'a reconnecting client is not closed');
+    let closedEventFirst = false;
+    void closed.result.then(() => (closedEventFirst = log.states().includes(KeeperState.Closed)));
+    await zk.close();
+    await settled(closed, 'closed() after close()');
+    assert.ok(closedEventFirst, 'the Closed state event is emitted before closed() resolves');
+    await zk.closed();
+  });
+
+  test('closed() resolves when the server refuses the credentials (AuthFailed)', async (t) => {
+    const { zk, log } = await setup(t, {
+      fake: { handler: (conn, req) => (req.type === OpCode.auth ? conn.reply(Xid.auth, 0n, -115) : standardReply(conn, req)) },
+    });
+    const closed = track(zk.closed());
+    await assert.rejects(zk.addAuthInfo('digest', 'bob:wrong'));
+    await log.when(KeeperState.AuthFailed);
+    await settled(closed, 'closed() after AuthFailed');
+  });
+
+  test('an already-aborted signal rejects connect with its reason at once and dials nothing', async (t) => {
+    const fake = await FakeZooKeeper.start();
+    t.after(() => fake.close());
+    const err = await rejection(ZooKeeper.connect(fake.connectString, { transport: fake.dial, signal: AbortSignal.abort() }));
+    assert.ok(isAbortError(err), `got ${String(err)}`);
+    assert.deepEqual(fake.dialed, []);
+  });
+
+  test('aborting during the handshake rejects with an AbortError, closes the connection and clears every timer', async (t) => {
+    const fake = await FakeZooKeeper.start();
+    t.after(() => fake.close());
+    fake.answerHandshakes = false;
+    const clock = new FakeClock();
+    const ac = new AbortController();
+    const connecting = rejection(ZooKeeper.connect(fake.connectString, { transport: fake.dial, clock, signal: ac.signal }));
+    await fake.waitFor(() => fake.handshakes.length === 1, 'the handshake');
+    assert.ok(clock.pendingTimers > 0, 'connect and handshake timeouts are armed');
+    ac.abort();
+    assert.ok(isAbortError(await connecting));
+    await fake.waitFor(() => fake.connections.length === 0, 'the fake to see the connection closed');
+    assert.equal(clock.pendingTimers, 0, 'no timer left armed');
+    await clock.advance(60_000);
+    assert.deepEqual(fake.dialed, [fake.connectString], 'no redial after the abort');
+  });
+
+  test('aborting a dial that hangs: its signal aborts, connect rejects with the given reason, a late stream is destroyed', async () => {
+    const { dial, signals, deliverLate } = hangingDialer();
+    const clock = new FakeClock();
+    const ac = new AbortController();
+    const connecting = rejection(ZooKeeper.connect('127.0.0.1:2181', { transport: dial, clock, signal: ac.signal }));
+    await waitUntil(() => signals.length === 1, 'the dial');
+    const reason = new Error('the caller gave up');
+    ac.abort(reason);
+    assert.equal(await connecting, reason, 'rejects with signal.reason as given');
+    assert.equal(signals[0].aborted, true, "the dialer's signal aborted");
+    assert.equal(clock.pendingTimers, 0, 'no timer left armed');
+    const [late, peer] = streamPair();
+    let peerClosed = false;
+    peer.on('close', () => (peerClosed = true));
+    deliverLate(late);
+    await waitUntil(() => peerClosed, 'the late stream to be destroyed');
+    assert.equal(late.destroyed, true);
+  });
+
+  test('the connect timeout runs on the clock: a dial that never completes fails connect at exactly connectTimeout', async () => {
+    const { dial, signals } = hangingDialer();
+    const clock = new FakeClock();
+    const connecting = track(ZooKeeper.connect('127.0.0.1:2181', { transport: dial, clock, sessionTimeout: 1200, connectTimeout: 2000 }));
+    const failure = rejection(connecting.result);
+    await waitUntil(() => signals.length === 1, 'the first dial');
+    await clock.advance(1199);
+    assert.equal(signals[0].aborted, false, 'the dial is given the per-host timeout (1200 ms)');
+    await clock.advance(1);
+    assert.equal(signals[0].aborted, true, 'the dial is aborted at 1200 ms');
+    await clock.advance(799);
+    assert.ok(signals.length >= 2, 'the client dials again after a backoff');
+    assert.equal(connecting.settled(), false, 'connect still waits 1 ms before its timeout');
+    await clock.advance(1);
+    const err = await failure;
+    assert.ok(err instanceof ConnectionLossError, `got ${String(err)}`);
+    assert.match((err as Error).message, /within 2000 ms.*timed out after 1200 ms connecting to 127\.0\.0\.1:2181/);
+    assert.ok(signals.every((s) => s.aborted), 'every dial was given up');
+    assert.equal(clock.pendingTimers, 0, 'no timer left armed');
+  });
+
+  test('aborting a real TLS dial that hangs (a server that never answers the TLS handshake) closes the socket', async (t) => {
+    const accepted: net.Socket[] = [];
+    const closedSockets = new Set<net.Socket>();
+    const server = net.createServer((s) => {
+      accepted.push(s);
+      s.resume(); // read (and drop) the ClientHello, so the client's close is seen
+      s.on('error', () => undefined);
+      s.on('close', () => closedSockets.add(s));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    t.after(() => new Promise((r) => server.close(r)));
+    const port = (server.address() as net.AddressInfo).port;
+    const ac = new AbortController();
+    const connecting = rejection(ZooKeeper.connect(`127.0.0.1:${port}`, { tls: { rejectUnauthorized: false }, signal: ac.signal, connectTimeout: 30_000, sessionTimeout: 30_000 }));
+    await waitUntil(() => accepted.length === 1, 'the TLS dial to reach the server');
+    ac.abort();
+    assert.ok(isAbortError(await connecting));
+    await waitUntil(() => closedSockets.has(accepted[0]), 'the client to close its socket');
+    assert.equal(accepted.length, 1, 'no redial after the abort');
+  });
+
+  test('ManagedSession.closed(): not on expiry (the session is replaced), after close(), which aborts a replacement in progress', async (t) => {
+    const fake = await FakeZooKeeper.start();
+    t.after(() => fake.close());
+    const clock = new FakeClock();
+    const managed = await ManagedSession.open(fake.connectString, { transport: fake.dial, clock, sessionTimeout: 1200 });
+    t.after(() => managed.close());
+    const closed = track(managed.closed());
+    const replacements: ZooKeeper[] = [];
+    managed.on('session', (zk) => replacements.push(zk));
+
+    // First expiry: the replacement connects. (Only the old session's handshake is expired.)
+    let expiries = 0;
+    managed.on('state', (state) => {
+      if (state !== KeeperState.Expired) return;
+      expiries++;
+      fake.expireSessions = false;
+      // At the second expiry the replacement's handshake is held, and close() comes meanwhile.
+      if (expiries === 2) fake.answerHandshakes = false;
+    });
+    fake.expireSessions = true;
+    fake.dropAll();
+    await waitUntil(() => replacements.length === 1, 'the replacement session');
+    await clock.advance(0);
+    assert.equal(closed.settled(), false, 'an expiry does not close a ManagedSession');
+
+    const handshakesBefore = fake.handshakes.length;
+    fake.expireSessions = true;
+    fake.dropAll();
+    await waitUntil(() => fake.handshakes.length >= handshakesBefore + 2 && !fake.answerHandshakes, 'the held replacement handshake');
+    await managed.close();
+    await settled(closed, 'ManagedSession.closed() after close()');
+    assert.equal(replacements.length, 1, 'the aborted replacement was never announced');
+    await fake.waitFor(() => fake.connections.length === 0, 'every connection closed');
+    assert.equal(clock.pendingTimers, 0, 'no timer left armed');
   });
 });

@@ -1,38 +1,44 @@
 /**
- * One transport connection to one server: a TCP or TLS socket, frame reassembly, and batched
- * writes. Knows nothing of sessions or xids; the session layer drives it.
+ * One transport connection to one server: a {@link Transport} opened by a {@link Dialer}, frame
+ * reassembly, and batched writes. Knows nothing of sessions or xids; the session layer drives it.
  * @module
  */
-import net from 'node:net';
-import tls from 'node:tls';
+import type tls from 'node:tls';
 import { FrameDecoder } from '../protocol/framer.js';
+import type { Clock } from './clock.js';
 import type { HostPort } from './connect-string.js';
+import type { Dialer, Transport } from './transport.js';
 
 /** Callbacks a connection reports to. */
 export interface ConnectionHandlers {
   /** A whole frame's payload (without the length prefix). */
   onFrame(payload: Buffer): void;
-  /** The socket closed (`error` says why, when it was not a clean close we asked for). */
+  /** The stream closed (`error` says why, when it was not a clean close we asked for). */
   onClose(error?: Error): void;
 }
 
 /** Options for opening a connection. */
 export interface ConnectionOptions {
-  /** TLS options; when set the socket is a TLS socket (ZooKeeper's `secureClientPort`). */
+  /** Opens the byte stream. */
+  dial: Dialer;
+  /** Times the connect timeout and stamps {@link Connection.lastReceived} / `lastSent`. */
+  clock: Clock;
+  /** TLS options, handed to the dialer (ZooKeeper's `secureClientPort`). */
   tls?: tls.ConnectionOptions;
   /** Largest frame accepted from the server. */
   maxFrame: number;
-  /** Milliseconds allowed for TCP (and TLS) establishment. */
+  /** Milliseconds allowed for establishing the stream (TCP and TLS). */
   connectTimeoutMs: number;
+  /** Gives up the attempt when aborted (the session finished meanwhile). */
+  signal?: AbortSignal;
 }
 
-/** A live socket to one server. */
+/** A live stream to one server. */
 export class Connection {
-  /** `performance.now()` of the last byte received (partial frames count). */
-  lastReceived = performance.now();
-  /** `performance.now()` of the last frame written. */
-  lastSent = performance.now();
-  private socket!: net.Socket;
+  /** `clock.now()` of the last byte received (partial frames count). */
+  lastReceived: number;
+  /** `clock.now()` of the last frame written. */
+  lastSent: number;
   private readonly decoder: FrameDecoder;
   private corked = false;
   private closed = false;
@@ -40,51 +46,30 @@ export class Connection {
 
   private constructor(
     readonly address: HostPort,
+    private readonly stream: Transport,
     maxFrame: number,
+    private readonly clock: Clock,
   ) {
     this.decoder = new FrameDecoder(maxFrame);
+    this.lastReceived = this.lastSent = clock.now();
+    this.wire();
   }
 
   /**
-   * Opens a socket to `address`. Resolves once connected (and the TLS handshake is done).
-   * @throws Error (from the socket: ECONNREFUSED, TLS failures) or a timeout Error.
+   * Opens a stream to `address` through `opts.dial`. Resolves once connected (and the TLS
+   * handshake is done).
+   * @throws the dialer's error (ECONNREFUSED, TLS failures), a timeout Error after
+   *   `connectTimeoutMs`, or `opts.signal`'s reason once it aborts.
    */
-  static open(address: HostPort, opts: ConnectionOptions): Promise<Connection> {
-    const conn = new Connection(address, opts.maxFrame);
-    return conn.start(opts).then(() => conn);
-  }
-
-  private start(opts: ConnectionOptions): Promise<void> {
-    const { host, port } = this.address;
-    return new Promise((resolve, reject) => {
-      const ready = opts.tls ? 'secureConnect' : 'connect';
-      const socket = opts.tls
-        ? tls.connect({ servername: net.isIP(host) ? undefined : host, ...opts.tls, host, port })
-        : net.connect({ host, port });
-      this.socket = socket;
-      socket.setNoDelay(true);
-      const timer = setTimeout(() => {
-        socket.destroy(new Error(`timed out after ${opts.connectTimeoutMs} ms connecting to ${host}:${port}`));
-      }, opts.connectTimeoutMs);
-      const fail = (err: Error) => {
-        clearTimeout(timer);
-        this.closed = true;
-        reject(err);
-      };
-      socket.once('error', fail);
-      socket.once(ready, () => {
-        clearTimeout(timer);
-        socket.off('error', fail);
-        this.wire();
-        resolve();
-      });
-    });
+  static async open(address: HostPort, opts: ConnectionOptions): Promise<Connection> {
+    const stream = await dialBounded(address, opts);
+    return new Connection(address, stream, opts.maxFrame, opts.clock);
   }
 
   private wire(): void {
-    const s = this.socket;
+    const s = this.stream;
     s.on('data', (chunk: Buffer) => {
-      this.lastReceived = performance.now();
+      this.lastReceived = this.clock.now();
       try {
         this.decoder.push(chunk, (payload) => this.handlers?.onFrame(payload));
       } catch (err) {
@@ -106,7 +91,7 @@ export class Connection {
     this.handlers = handlers;
   }
 
-  /** True once the socket is closed or closing. */
+  /** True once the stream is closed or closing. */
   get isClosed(): boolean {
     return this.closed;
   }
@@ -119,11 +104,11 @@ export class Connection {
     if (this.closed) return;
     if (!this.corked) {
       this.corked = true;
-      this.lastSent = performance.now(); // once per batch: the ping timer needs no finer grain
-      this.socket.cork();
+      this.lastSent = this.clock.now(); // once per batch: the ping timer needs no finer grain
+      this.stream.cork();
       process.nextTick(() => this.flush());
     }
-    this.socket.write(frame);
+    this.stream.write(frame);
   }
 
   /**
@@ -135,13 +120,39 @@ export class Connection {
   flush(): void {
     if (!this.corked) return;
     this.corked = false;
-    this.socket.uncork();
+    this.stream.uncork();
   }
 
-  /** Closes the socket; `onClose` is then called with `error` (if given). Idempotent. */
+  /** Closes the stream; `onClose` is then called with `error` (if given). Idempotent. */
   destroy(error?: Error): void {
-    if (this.closed && this.socket.destroyed) return;
+    if (this.closed && this.stream.destroyed) return;
     this.closed = true;
-    this.socket.destroy(error);
+    this.stream.destroy(error);
+  }
+}
+
+/**
+ * Runs the dialer under the connect timeout (on the client's clock) and `opts.signal`. The
+ * race, not only the dialer's own handling of the signal, is what bounds the wait: a dialer
+ * that ignores the signal still cannot hold the session up, and its late stream is destroyed.
+ */
+async function dialBounded(address: HostPort, opts: ConnectionOptions): Promise<Transport> {
+  opts.signal?.throwIfAborted();
+  const { host, port } = address;
+  const attempt = new AbortController();
+  const stop = () => attempt.abort(opts.signal!.reason);
+  opts.signal?.addEventListener('abort', stop, { once: true });
+  const timer = opts.clock.setTimeout(() => attempt.abort(new Error(`timed out after ${opts.connectTimeoutMs} ms connecting to ${host}:${port}`)), opts.connectTimeoutMs);
+  const aborted = new Promise<never>((_, reject) => attempt.signal.addEventListener('abort', () => reject(attempt.signal.reason), { once: true }));
+  try {
+    const dialing = opts.dial(address, { tls: opts.tls, signal: attempt.signal });
+    dialing.then(
+      (stream) => attempt.signal.aborted && stream.destroy(),
+      () => undefined, // reported through the race below
+    );
+    return await Promise.race([dialing, aborted]);
+  } finally {
+    opts.clock.clearTimeout(timer);
+    opts.signal?.removeEventListener('abort', stop);
   }
 }

@@ -11,11 +11,13 @@ import { decodeConnectResponse, encodeConnectRequest } from '../protocol/handsha
 import { Reader } from '../protocol/reader.js';
 import { readWatcherEvent } from '../protocol/records.js';
 import { batchWatchLists, encodeAuth, encodePing, encodeSetWatches, patchXid } from '../protocol/requests.js';
+import type { Clock, TimerHandle } from './clock.js';
 import type { HostPort } from './connect-string.js';
 import { Connection } from './connection.js';
 import { AuthFailedError, ClientClosedError, ConnectionLossError, SessionExpiredError, ZooKeeperError, errorFromCode } from './errors.js';
 import type { Chroot } from './path.js';
 import { Fifo, completeRequest, type PendingRequest } from './pending.js';
+import type { Dialer } from './transport.js';
 import { WatchTables, type WatchedEvent, type Watcher } from './watches.js';
 
 /** Settings of a session. */
@@ -26,6 +28,10 @@ export interface SessionConfig {
   canBeReadOnly: boolean;
   tls?: tls.ConnectionOptions;
   maxFrame: number;
+  /** Opens each connection's byte stream. */
+  dial: Dialer;
+  /** Every timer and timestamp of the session. */
+  clock: Clock;
   /** Resume an existing session instead of creating one. */
   sessionId?: bigint;
   sessionPassword?: Uint8Array;
@@ -45,6 +51,8 @@ interface Credential {
 
 const PING = encodePing();
 const MAX_BACKOFF_MS = 1000;
+/** One shared abort reason for a dial cut short by finish(): nothing reads its stack. */
+const DIAL_ABANDONED = new Error('the session finished during the connect attempt');
 
 /** A ZooKeeper session. Create it, call {@link Session.start}, then submit requests. */
 export class Session {
@@ -70,14 +78,17 @@ export class Session {
   private readonly credentials: Credential[] = [];
   private xid = 1;
   private hostIndex = 0;
-  private lastHeard = performance.now();
-  private pingTimer: NodeJS.Timeout | undefined;
-  private expiryTimer: NodeJS.Timeout | undefined;
+  private lastHeard: number;
+  private pingTimer: TimerHandle | undefined;
+  private expiryTimer: TimerHandle | undefined;
+  /** Aborted when the session finishes, so a dial in progress stops at once. */
+  private readonly finished = new AbortController();
   private wake: (() => void) | undefined;
   private closePromise: Promise<void> | undefined;
 
   constructor(private readonly cfg: SessionConfig) {
     this.negotiatedTimeoutMs = cfg.sessionTimeoutMs;
+    this.lastHeard = cfg.clock.now();
     if (cfg.sessionId !== undefined) {
       this.sessionId = cfg.sessionId;
       this.password = Buffer.from(cfg.sessionPassword ?? Buffer.alloc(16));
@@ -150,7 +161,8 @@ export class Session {
         try {
           if (await this.attempt(host)) return;
         } catch (err) {
-          this.lastError = `${host.host}:${host.port}: ${(err as Error).message}`;
+          // After finish() the reason it gave stays; the dial it aborted says nothing new.
+          if (this.phase === 'connecting') this.lastError = `${host.host}:${host.port}: ${(err as Error).message}`;
         }
       }
       if (this.phase !== 'connecting') return;
@@ -164,7 +176,8 @@ export class Session {
   /** One connect + handshake to `host`. Returns true when connected. @throws on failure. */
   private async attempt(host: HostPort): Promise<boolean> {
     const timeout = Math.max(500, Math.floor(this.negotiatedTimeoutMs / this.cfg.hosts.length));
-    const conn = await Connection.open(host, { tls: this.cfg.tls, maxFrame: this.cfg.maxFrame, connectTimeoutMs: timeout });
+    const { dial, clock, tls, maxFrame } = this.cfg;
+    const conn = await Connection.open(host, { dial, clock, tls, maxFrame, connectTimeoutMs: timeout, signal: this.finished.signal });
     if (this.phase !== 'connecting') {
       conn.destroy();
       return false;
@@ -194,10 +207,10 @@ export class Session {
   /** Sends the ConnectRequest and waits for the ConnectResponse, writing nothing else meanwhile. */
   private handshake(conn: Connection, timeoutMs: number) {
     return new Promise<ReturnType<typeof decodeConnectResponse>>((resolve, reject) => {
-      const timer = setTimeout(() => conn.destroy(new Error(`no handshake reply within ${timeoutMs} ms`)), timeoutMs);
+      const timer = this.cfg.clock.setTimeout(() => conn.destroy(new Error(`no handshake reply within ${timeoutMs} ms`)), timeoutMs);
       conn.attach({
         onFrame: (payload) => {
-          clearTimeout(timer);
+          this.cfg.clock.clearTimeout(timer);
           try {
             resolve(decodeConnectResponse(payload));
           } catch (err) {
@@ -206,7 +219,7 @@ export class Session {
           }
         },
         onClose: (err) => {
-          clearTimeout(timer);
+          this.cfg.clock.clearTimeout(timer);
           // A close without a reply is not an expiry: e.g. the server is behind our lastZxid.
           reject(err ?? new Error('server closed the connection during the handshake'));
         },
@@ -228,7 +241,7 @@ export class Session {
     this.connectedTo = host;
     this.phase = 'connected';
     this.lastError = undefined;
-    clearTimeout(this.expiryTimer);
+    this.cfg.clock.clearTimeout(this.expiryTimer);
     conn.attach({ onFrame: (f) => this.handleFrame(f), onClose: (err) => this.onConnectionLost(conn, err) });
     this.startPing(conn);
     this.cfg.onState(readOnly ? KeeperState.ConnectedReadOnly : KeeperState.SyncConnected);
@@ -250,19 +263,19 @@ export class Session {
   }
 
   private startPing(conn: Connection): void {
-    clearInterval(this.pingTimer);
+    const clock = this.cfg.clock;
+    clock.clearInterval(this.pingTimer);
     const t = this.negotiatedTimeoutMs;
     const readTimeout = (t * 2) / 3;
     const pingEvery = readTimeout / 2;
-    this.pingTimer = setInterval(() => {
-      const now = performance.now();
+    this.pingTimer = clock.setInterval(() => {
+      const now = clock.now();
       if (now - conn.lastReceived >= readTimeout) {
         conn.destroy(new Error(`no reply from the server for ${Math.round(readTimeout)} ms`));
       } else if (now - conn.lastSent >= pingEvery) {
         conn.write(PING);
       }
     }, Math.max(10, Math.floor(t / 15)));
-    this.pingTimer.unref();
   }
 
   // ---- receiving --------------------------------------------------------------------------
@@ -320,7 +333,7 @@ export class Session {
     if (conn !== this.conn) return;
     this.conn = null;
     this.connectedTo = undefined;
-    clearInterval(this.pingTimer);
+    this.cfg.clock.clearInterval(this.pingTimer);
     this.lastHeard = conn.lastReceived;
     this.lastError = err?.message ?? 'connection closed by the server';
     this.authInflight = [];
@@ -339,9 +352,10 @@ export class Session {
    * its ephemeral nodes instead of waiting forever.
    */
   private armExpiryTimer(): void {
-    clearTimeout(this.expiryTimer);
-    const left = this.negotiatedTimeoutMs - (performance.now() - this.lastHeard);
-    this.expiryTimer = setTimeout(() => {
+    const clock = this.cfg.clock;
+    clock.clearTimeout(this.expiryTimer);
+    const left = this.negotiatedTimeoutMs - (clock.now() - this.lastHeard);
+    this.expiryTimer = clock.setTimeout(() => {
       if (this.phase === 'connecting') {
         this.expire(`no ZooKeeper server reachable for the session timeout (${this.negotiatedTimeoutMs} ms)`);
       }
@@ -357,9 +371,10 @@ export class Session {
     if (this.isFinished) return;
     this.phase = phase;
     this.lastError = reason;
-    clearInterval(this.pingTimer);
-    clearTimeout(this.expiryTimer);
+    this.cfg.clock.clearInterval(this.pingTimer);
+    this.cfg.clock.clearTimeout(this.expiryTimer);
     this.wake?.();
+    this.finished.abort(DIAL_ABANDONED);
     this.attemptConn?.destroy();
     const conn = this.conn;
     this.conn = null;
@@ -387,9 +402,10 @@ export class Session {
 
   private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const t = setTimeout(done, ms);
+      const clock = this.cfg.clock;
+      const t = clock.setTimeout(done, ms);
       function done() {
-        clearTimeout(t);
+        clock.clearTimeout(t);
         resolve();
       }
       this.wake = done;
@@ -412,13 +428,13 @@ export class Session {
       const reply = this.submit(closeFrame, () => undefined).catch(() => undefined);
       conn.flush(); // on the wire before the caller's abort and close listeners run
       this.phase = 'closing';
-      let timer: NodeJS.Timeout | undefined;
+      let timer: TimerHandle | undefined;
       const gone = new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, waitMs);
+        timer = this.cfg.clock.setTimeout(resolve, waitMs);
         conn.attach({ onFrame: (f) => this.handleFrame(f), onClose: (err) => (this.onConnectionLost(conn, err), resolve()) });
       });
       await Promise.race([reply, gone]);
-      clearTimeout(timer);
+      this.cfg.clock.clearTimeout(timer);
       // The reply and the successor's notification (another session in this process, often)
       // come in the same poll: tearing down after that poll lets the notification go first.
       await new Promise((resolve) => setImmediate(resolve));

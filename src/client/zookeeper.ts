@@ -10,10 +10,13 @@ import type { Reader } from '../protocol/reader.js';
 import { OPEN_ACL_UNSAFE, readStat, type ACL, type Stat } from '../protocol/records.js';
 import * as req from '../protocol/requests.js';
 import * as res from '../protocol/responses.js';
+import { realClock, type Clock } from './clock.js';
 import { parseConnectString, type HostPort } from './connect-string.js';
 import { BadArgumentsError, ConnectionLossError, ZooKeeperError, badInput, errorFromCode } from './errors.js';
 import { Chroot, validatePath } from './path.js';
 import { Session } from './session.js';
+import { dialTcp } from './tcp-dialer.js';
+import type { Dialer } from './transport.js';
 import { Transaction, multiError, toClientResult, toMultiOp, type Op, type OpResult } from './transaction.js';
 import { NewerOps } from './newer-ops.js';
 import { checkACL, checkModeAndTTL, checkVersion, isSequential, toBytes, type Data } from './validate.js';
@@ -39,6 +42,22 @@ export interface ZooKeeperOptions {
   sessionId?: bigint;
   /** The 16-byte password of the session given in `sessionId`. */
   sessionPassword?: Uint8Array;
+  /**
+   * Opens the byte stream to each server. Default {@link dialTcp}: TCP, or TLS with `tls`.
+   * Give another to run over a proxy, a tunnel, or an in-memory stream (the fake server).
+   */
+  transport?: Dialer;
+  /**
+   * Every timer and timestamp of the client (pings, read timeout, local expiry, connect and
+   * handshake timeouts, reconnect backoff). Default {@link realClock}; tests drive a manual one.
+   */
+  clock?: Clock;
+  /**
+   * Aborts `connect()` while it is connecting: it stops dialing, closes what it opened and
+   * rejects with `signal.reason` (a DOMException named AbortError unless given another).
+   * Aborting after `connect()` resolved does nothing: use `close()`.
+   */
+  signal?: AbortSignal;
 }
 
 /** Options of {@link ZooKeeper.create}. */
@@ -62,6 +81,8 @@ export interface ZooKeeperEvents {
 /** Frames over this payload size are refused before sending: the server would drop the connection. */
 const SERVER_MAX_REQUEST = 0xfffff;
 const CLOSE_FRAME = () => req.requestWriter(OpCode.closeSession, 0).finish();
+/** The states after which the client can never be used again (see {@link ZooKeeper.closed}). */
+const TERMINAL = new Set([KeeperState.Closed, KeeperState.Expired, KeeperState.AuthFailed]);
 
 function shuffled<T>(items: T[]): T[] {
   const a = [...items];
@@ -82,6 +103,9 @@ export class ZooKeeper extends EventEmitter<ZooKeeperEvents> {
   private readonly session: Session;
   private currentState: KeeperState = KeeperState.Disconnected;
   private readonly newerOps = new NewerOps();
+  private readonly clock: Clock;
+  private readonly ended: Promise<void>;
+  private markEnded!: () => void;
 
   private constructor(
     readonly connectString: string,
@@ -91,6 +115,8 @@ export class ZooKeeper extends EventEmitter<ZooKeeperEvents> {
   ) {
     super();
     this.chroot = new Chroot(chroot);
+    this.clock = options.clock ?? realClock;
+    this.ended = new Promise((resolve) => (this.markEnded = resolve));
     this.session = new Session({
       hosts,
       chroot: this.chroot,
@@ -98,6 +124,8 @@ export class ZooKeeper extends EventEmitter<ZooKeeperEvents> {
       canBeReadOnly: options.canBeReadOnly ?? false,
       tls: options.tls === true ? {} : options.tls,
       maxFrame: options.maxFrameSize ?? 4 * 1024 * 1024,
+      dial: options.transport ?? dialTcp,
+      clock: this.clock,
       sessionId: options.sessionId,
       sessionPassword: options.sessionPassword,
       onState: (state, reason) => this.onState(state, reason),
@@ -108,19 +136,22 @@ export class ZooKeeper extends EventEmitter<ZooKeeperEvents> {
   /**
    * Connects to an ensemble and resolves once the session is established.
    * `connectString` is `host:port[,host:port...][/chroot]`.
-   * Blocks until connected or `connectTimeout` passes.
+   * Blocks until connected, `connectTimeout` passes, or `options.signal` aborts.
    * @throws BadArgumentsError for a malformed connect string or options (nothing is sent);
    *   ConnectionLossError naming the servers and the last socket error when none answered in time;
-   *   SessionExpiredError when resuming a session that no longer exists.
+   *   SessionExpiredError when resuming a session that no longer exists;
+   *   `options.signal.reason` when the signal aborts first (at once, dialing nothing, if it
+   *   already has). On every failure the attempt's streams and timers are gone when it rejects.
    */
   static async connect(connectString: string, options: ZooKeeperOptions = {}): Promise<ZooKeeper> {
     const { hosts, chroot } = parseConnectString(connectString);
     checkOptions(options);
+    options.signal?.throwIfAborted();
     const zk = new ZooKeeper(connectString, options.shuffleHosts === false ? hosts : shuffled(hosts), chroot, options);
     zk.session.start();
     const timeout = options.connectTimeout ?? 15000;
     try {
-      await zk.waitUntilConnected(timeout);
+      await zk.waitUntilConnected(timeout, options.signal);
     } catch (err) {
       await zk.close();
       throw err;
@@ -128,27 +159,31 @@ export class ZooKeeper extends EventEmitter<ZooKeeperEvents> {
     return zk;
   }
 
-  private waitUntilConnected(timeoutMs: number): Promise<void> {
+  private waitUntilConnected(timeoutMs: number, signal: AbortSignal | undefined): Promise<void> {
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const done = () => {
+        this.clock.clearTimeout(timer);
         this.off('state', onState);
+        signal?.removeEventListener('abort', onAbort);
+      };
+      const timer = this.clock.setTimeout(() => {
+        done();
         const where = this.connectString.split('/')[0];
         const last = this.session.lastError ? ` (last error: ${this.session.lastError})` : '';
         reject(new ConnectionLossError(undefined, `could not connect to ZooKeeper at ${where} within ${timeoutMs} ms${last}. Is the server running and reachable?`));
       }, timeoutMs);
-      const onState = (state: KeeperState, reason?: string) => {
+      const onState = (state: KeeperState) => {
         if (state === KeeperState.SyncConnected || state === KeeperState.ConnectedReadOnly) {
-          clearTimeout(timer);
-          this.off('state', onState);
+          done();
           resolve();
         } else if (this.session.isFinished) {
-          clearTimeout(timer);
-          this.off('state', onState);
+          done();
           reject(errorFromCode(state === KeeperState.Expired ? ErrorCode.SESSIONEXPIRED : ErrorCode.AUTHFAILED, undefined));
-          void reason;
         }
       };
+      const onAbort = () => (done(), reject(signal!.reason));
       this.on('state', onState);
+      signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
 
@@ -213,10 +248,23 @@ export class ZooKeeper extends EventEmitter<ZooKeeperEvents> {
     return errorFromCode(code);
   }
 
+  /**
+   * Resolves once the client is finished for good: closed by {@link ZooKeeper.close}, expired,
+   * or failed authentication (the `Closed`, `Expired` and `AuthFailed` states, after which
+   * every call rejects). It resolves after that state's `state` event was emitted, at once if
+   * that happened already. A `Disconnected` client is not finished: it is reconnecting.
+   * Never rejects.
+   */
+  closed(): Promise<void> {
+    return this.ended;
+  }
+
   private onState(state: KeeperState, reason?: string): void {
     this.currentState = state;
     // Through the same microtask queue as watch events, so the order between them holds.
     queueMicrotask(() => {
+      // Resolved first, in case a listener throws; its reactions still run after the emit.
+      if (TERMINAL.has(state)) this.markEnded();
       this.emit('state', state, reason);
       const w = this.options.watcher;
       if (w) this.session.deliver(w, { type: EventType.None, state });
@@ -533,6 +581,9 @@ function checkOptions(o: ZooKeeperOptions): void {
   if (o.sessionId !== undefined && typeof o.sessionId !== 'bigint') throw badInput('option sessionId must be a bigint');
   if (o.sessionId !== undefined && o.sessionPassword?.length !== 16) throw badInput('option sessionPassword must be the 16-byte session password');
   if (o.watcher !== undefined && typeof o.watcher !== 'function') throw badInput('option watcher must be a function');
+  if (o.transport !== undefined && typeof o.transport !== 'function') throw badInput('option transport must be a dialer function');
+  if (o.clock !== undefined && typeof o.clock?.setTimeout !== 'function') throw badInput('option clock must be a Clock (now, setTimeout, clearTimeout, setInterval, clearInterval)');
+  if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) throw badInput('option signal must be an AbortSignal');
 }
 
 export type { WatchedEvent, Watcher };

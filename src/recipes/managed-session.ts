@@ -5,6 +5,7 @@
  * @module
  */
 import { EventEmitter } from 'node:events';
+import { setTimeout as delay } from 'node:timers/promises';
 import { KeeperState } from '../protocol/constants.js';
 import { ClientClosedError } from '../client/errors.js';
 import { ZooKeeper, type ZooKeeperOptions } from '../client/zookeeper.js';
@@ -27,23 +28,30 @@ const SESSION_CLOSED = new Error('ManagedSession closed');
 /** Keeps one live ZooKeeper session, replacing it after expiry until closed. */
 export class ManagedSession extends EventEmitter<ManagedSessionEvents> {
   private current: ZooKeeper;
-  private closed = false;
+  private closeRequested = false;
   private replacing: Promise<void> | undefined;
   private readonly closing = new AbortController();
+  /** Options for replacement sessions: close() aborts them (the caller's `signal` was for the first connect only). */
+  private readonly options: ZooKeeperOptions;
+  private readonly ended: Promise<void>;
+  private markEnded!: () => void;
 
   private constructor(
     private readonly connectString: string,
-    private readonly options: ZooKeeperOptions,
+    options: ZooKeeperOptions,
     first: ZooKeeper,
   ) {
     super();
+    this.options = { ...options, signal: this.closing.signal };
+    this.ended = new Promise((resolve) => (this.markEnded = resolve));
     this.current = first;
     this.watch(first);
   }
 
   /**
-   * Connects the first session. Blocks until connected.
-   * @throws as {@link ZooKeeper.connect} (bad connect string, unreachable servers).
+   * Connects the first session. Blocks until connected (`options.signal` aborts this first
+   * connect only; replacements stop when the session is closed).
+   * @throws as {@link ZooKeeper.connect} (bad connect string, unreachable servers, the abort reason).
    */
   static async open(connectString: string, options: ZooKeeperOptions = {}): Promise<ManagedSession> {
     const zk = await ZooKeeper.connect(connectString, options);
@@ -57,23 +65,23 @@ export class ManagedSession extends EventEmitter<ManagedSessionEvents> {
 
   /** True after {@link ManagedSession.close}. */
   get isClosed(): boolean {
-    return this.closed;
+    return this.closeRequested;
   }
 
   private watch(zk: ZooKeeper): void {
     zk.on('state', (state, reason) => {
       if (zk !== this.current) return;
       this.emit('state', state, reason);
-      if (state === KeeperState.Expired && !this.closed) this.replacing ??= this.replace();
+      if (state === KeeperState.Expired && !this.closeRequested) this.replacing ??= this.replace();
     });
     zk.on('error', (err) => reportError(this, err, 'watcher'));
   }
 
   private async replace(): Promise<void> {
-    for (let attempt = 0; !this.closed; attempt++) {
+    for (let attempt = 0; !this.closeRequested; attempt++) {
       try {
         const zk = await ZooKeeper.connect(this.connectString, this.options);
-        if (this.closed) {
+        if (this.closeRequested) {
           await zk.close();
           return;
         }
@@ -84,8 +92,9 @@ export class ManagedSession extends EventEmitter<ManagedSessionEvents> {
         this.emit('state', zk.state);
         return;
       } catch (err) {
+        if (this.closeRequested) return; // close() aborted the connect: not a failure
         reportError(this, err, 'reconnecting after session expiry');
-        await new Promise((r) => setTimeout(r, Math.min(MAX_RETRY_MS, 100 * 2 ** attempt)));
+        await delay(Math.min(MAX_RETRY_MS, 100 * 2 ** attempt), undefined, { signal: this.closing.signal }).catch(() => undefined);
       }
     }
   }
@@ -96,7 +105,7 @@ export class ManagedSession extends EventEmitter<ManagedSessionEvents> {
    */
   async whenConnected(signal?: AbortSignal): Promise<ZooKeeper> {
     for (;;) {
-      if (this.closed) throw new ClientClosedError();
+      if (this.closeRequested) throw new ClientClosedError();
       signal?.throwIfAborted();
       const zk = this.current;
       try {
@@ -115,13 +124,26 @@ export class ManagedSession extends EventEmitter<ManagedSessionEvents> {
     }
   }
 
-  /** Closes the current session (its ephemeral nodes go at once) and stops replacing it. */
+  /**
+   * Closes the current session (its ephemeral nodes go at once) and stops replacing it: a
+   * replacement being connected is aborted. Resolves once both are done. Never rejects.
+   */
   async close(): Promise<void> {
-    this.closed = true;
+    this.closeRequested = true;
     // closeSession goes on the wire first: the successor's failover waits on it, and abort()
     // builds an exception with a stack (about 0.1 ms) that need not delay it.
     const closed = this.current.close();
     this.closing.abort(SESSION_CLOSED);
-    await closed;
+    await Promise.all([closed, this.replacing]);
+    this.markEnded();
+  }
+
+  /**
+   * Resolves once {@link ManagedSession.close} has finished: the last client is closed and no
+   * replacement will come. An expiry does not count, since the session is replaced; at once if
+   * already closed. Never rejects.
+   */
+  closed(): Promise<void> {
+    return this.ended;
   }
 }

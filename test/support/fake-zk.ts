@@ -6,13 +6,20 @@
  *
  * It keeps no data tree: {@link standardReply} gives plausible canned answers, and a test's
  * handler overrides whatever it cares about.
+ *
+ * A client reaches it either over TCP (`connectString`, for tests that need a real socket, e.g.
+ * through a TcpProxy) or in memory, with {@link FakeZooKeeper.dial} as the client's `transport`
+ * (no socket at all; with a FakeClock the whole exchange is deterministic).
  * @module
  */
 import net from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { Dialer } from '../../src/client/transport.js';
 import { FrameDecoder } from '../../src/protocol/framer.js';
 import { OpCode, Xid } from '../../src/protocol/constants.js';
 import { Reader } from '../../src/protocol/reader.js';
 import { Writer } from '../../src/protocol/writer.js';
+import { streamPair } from './stream-pair.js';
 
 /** What the fake answers to a ConnectRequest. */
 export interface FakeSessionConfig {
@@ -188,9 +195,9 @@ export class FakeConnection {
     readonly server: FakeZooKeeper,
     /** Serial number (1 for the first connection the server accepted). */
     readonly id: number,
-    private readonly socket: net.Socket,
+    /** The server's end: a TCP socket, or one end of an in-memory pair. */
+    private readonly socket: Duplex,
   ) {
-    socket.setNoDelay(true);
     socket.on('error', () => undefined);
     socket.on('data', (chunk: Buffer) => {
       try {
@@ -334,6 +341,9 @@ export class FakeZooKeeper {
   readonly allConnections: FakeConnection[] = [];
   /** Port on 127.0.0.1. */
   readonly port: number;
+  /** Every address passed to {@link FakeZooKeeper.dial}, in order (refused ones included). */
+  readonly dialed: string[] = [];
+  private stopped = false;
 
   private constructor(
     private readonly server: net.Server,
@@ -348,10 +358,25 @@ export class FakeZooKeeper {
       readOnly: false,
       ...opts.session,
     };
-    server.on('connection', (socket) => {
-      const conn = new FakeConnection(this, this.allConnections.length + 1, socket);
-      this.allConnections.push(conn);
-    });
+    server.on('connection', (socket) => this.accept(socket.setNoDelay(true)));
+  }
+
+  /**
+   * A {@link Dialer} for the client's `transport` option: each call is a new connection to
+   * this fake, in memory, whatever the address (recorded in {@link FakeZooKeeper.dialed}).
+   * @throws an ECONNREFUSED Error once the fake is closed; the signal's reason if aborted.
+   */
+  readonly dial: Dialer = async (address, { signal }) => {
+    signal.throwIfAborted();
+    this.dialed.push(`${address.host}:${address.port}`);
+    if (this.stopped) throw Object.assign(new Error(`connect ECONNREFUSED ${address.host}:${address.port} (fake closed)`), { code: 'ECONNREFUSED' });
+    const [client, server] = streamPair();
+    this.accept(server);
+    return client;
+  };
+
+  private accept(socket: Duplex): void {
+    this.allConnections.push(new FakeConnection(this, this.allConnections.length + 1, socket));
   }
 
   /** Starts listening on 127.0.0.1 on a free port. */
@@ -408,6 +433,7 @@ export class FakeZooKeeper {
 
   /** Destroys every connection and stops listening. */
   async close(): Promise<void> {
+    this.stopped = true;
     this.dropAll();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
