@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { after, before, describe, test } from 'node:test';
 import { ChildrenCache, ClusterNode, LeaderElection, LeaderObserver, ManagedSession, ServiceDiscovery, ServiceRegistry, ZooKeeper } from '../src/index.js';
-import { TestingServer } from '../src/testing/index.js';
+import { TestingServer, getFreePort } from '../src/testing/index.js';
 
 let server: TestingServer;
 let admin: ZooKeeper;
@@ -108,6 +108,18 @@ describe('an AbortSignal on the calls that block', () => {
     const starting = election.start();
     await election.close();
     await assert.rejects(starting, /closed before its first round/);
+  });
+
+  test('the static starts pass the signal to the connect: an unreachable ensemble is given up at the abort', async () => {
+    const nowhere = `127.0.0.1:${await getFreePort()}`;
+    const t0 = Date.now();
+    await assert.rejects(LeaderElection.start(nowhere, { signal: AbortSignal.timeout(300), zookeeper: { connectTimeout: 20_000 } }), { name: 'TimeoutError' });
+    await assert.rejects(ClusterNode.start(nowhere, { address: 'http://n', signal: AbortSignal.timeout(300), zookeeper: { connectTimeout: 20_000 } }), { name: 'TimeoutError' });
+    assert.ok(Date.now() - t0 < 5000, `gave up after ${Date.now() - t0} ms, not at the 20 s connect timeout`);
+    // A signal that never fires does not outlive the start: the session stays usable.
+    const parent = fresh();
+    await using election = await LeaderElection.start(server.connectString, { parent, signal: new AbortController().signal });
+    assert.ok(election.isLeader);
   });
 
   test('aborting a registration unregisters it', async () => {

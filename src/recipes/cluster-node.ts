@@ -8,7 +8,7 @@ import { EventEmitter } from 'node:events';
 import type { ZooKeeperOptions } from '../client/zookeeper.js';
 import { LeaderElection, type LeaderElectionOptions } from './election.js';
 import { reportError } from './errors.js';
-import { abortable, Lifecycle } from './lifecycle.js';
+import { abortable, Lifecycle, withStartSignal, type StartOptions } from './lifecycle.js';
 import { ManagedSession } from './managed-session.js';
 import { DEFAULT_REGISTRY } from './defaults.js';
 import { ServiceDiscovery, ServiceRegistry } from './registry.js';
@@ -66,21 +66,23 @@ export class ClusterNode extends EventEmitter<ClusterNodeEvents> {
 
   /**
    * Connects, joins the election and takes the matching role. Blocks until the first role
-   * is applied. @throws as ZooKeeper.connect; TypeError for a missing address.
+   * is applied; `options.signal` aborts both (everything is closed again).
+   * @throws as ZooKeeper.connect; TypeError for a missing address; the abort reason.
    */
-  static async start(connectString: string, options: ClusterNodeOptions): Promise<ClusterNode> {
+  static async start(connectString: string, options: ClusterNodeOptions & StartOptions): Promise<ClusterNode> {
     const node = await ClusterNode.create(connectString, options);
-    await node.start();
+    await node.start(options.signal);
     return node;
   }
 
   /**
    * Connects but does not join yet: subscribe to `node.election` events, then call
-   * {@link ClusterNode.start}. @throws as ZooKeeper.connect; TypeError for a missing address.
+   * {@link ClusterNode.start}. Blocks until connected; `options.signal` aborts connecting.
+   * @throws as ZooKeeper.connect; TypeError for a missing address; the abort reason.
    */
-  static async create(connectString: string, options: ClusterNodeOptions): Promise<ClusterNode> {
+  static async create(connectString: string, options: ClusterNodeOptions & StartOptions): Promise<ClusterNode> {
     if (typeof options?.address !== 'string' || !options.address) throw new TypeError('ClusterNode needs an address (e.g. http://127.0.0.1:8080)');
-    const session = await ManagedSession.open(connectString, options.zookeeper);
+    const session = await ManagedSession.open(connectString, withStartSignal(options.zookeeper, options));
     return new ClusterNode(session, options);
   }
 

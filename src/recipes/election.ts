@@ -27,7 +27,7 @@ import { NotLeaderError, reportError } from './errors.js';
 import { ManagedSession } from './managed-session.js';
 import { createOwnNode, deleteOwnNode, ensurePath, type OwnNode } from './own-node.js';
 import { Coalescer } from './resync.js';
-import { abortable } from './lifecycle.js';
+import { abortable, withStartSignal, type StartOptions } from './lifecycle.js';
 import { CANDIDATE_PREFIX as PREFIX, DEFAULT_ELECTION } from './defaults.js';
 import { listParticipants, type Participant } from './participants.js';
 import { join, locateCandidate } from './sequence.js';
@@ -151,14 +151,15 @@ export class LeaderElection extends EventEmitter<LeaderElectionEvents> {
 
   /**
    * Connects a session to `connectString` and starts a candidate on it; the session is closed
-   * with the election. Blocks until connected and the candidate node exists.
-   * @throws as ZooKeeper.connect (unreachable servers, bad connect string).
+   * with the election. Blocks until connected and the first round is done; `options.signal`
+   * aborts both (the session is closed again).
+   * @throws as ZooKeeper.connect (unreachable servers, bad connect string); the abort reason.
    */
-  static async start(connectString: string, options: LeaderElectionOptions = {}): Promise<LeaderElection> {
-    const session = await ManagedSession.open(connectString, options.zookeeper);
+  static async start(connectString: string, options: LeaderElectionOptions & StartOptions = {}): Promise<LeaderElection> {
+    const session = await ManagedSession.open(connectString, withStartSignal(options.zookeeper, options));
     const election = new LeaderElection(session, options, true);
     try {
-      await election.start();
+      await election.start(options.signal);
     } catch (e) {
       await election.close();
       throw e;

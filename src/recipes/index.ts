@@ -12,3 +12,4 @@ export { ManagedSession, type ManagedSessionEvents } from './managed-session.js'
 export { LeaderObserver, type LeaderObserverEvents } from './observer.js';
 export { ServiceDiscovery, ServiceRegistry, type ServiceDiscoveryEvents, type ServiceRegistryEvents } from './registry.js';
 export { sequenceOf } from './sequence.js';
+export type { StartOptions } from './lifecycle.js';

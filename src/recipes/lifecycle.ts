@@ -5,6 +5,20 @@
  * @module
  */
 
+/** Options of the static `start` of a recipe that opens its own session. */
+export interface StartOptions {
+  /** Aborts connecting and the start (what was set up is closed again); the rejection is its reason. */
+  signal?: AbortSignal;
+}
+
+/**
+ * The session options with the start's `signal` (if any) for the first connect.
+ * Never throws.
+ */
+export function withStartSignal<O extends { signal?: AbortSignal }>(options: O | undefined, start: StartOptions): O {
+  return { ...(options as O), ...(start.signal ? { signal: start.signal } : {}) };
+}
+
 /** Where a recipe is in its life. */
 export type LifecycleState = 'new' | 'started' | 'closed';
 

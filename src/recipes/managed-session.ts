@@ -138,6 +138,11 @@ export class ManagedSession extends EventEmitter<ManagedSessionEvents> {
     this.markEnded();
   }
 
+  /** Same as {@link ManagedSession.close}, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
   /**
    * Resolves once {@link ManagedSession.close} has finished: the last client is closed and no
    * replacement will come. An expiry does not count, since the session is replaced; at once if
