@@ -9,8 +9,9 @@ import { ChildrenCache } from '../recipes/children-cache.js';
 import type { ManagedSession } from '../recipes/managed-session.js';
 import { CANDIDATES, DEFAULT_ELECTION, DEFAULT_REGISTRY, WORKERS } from '../recipes/defaults.js';
 import { participantsOf, type Participant } from '../recipes/participants.js';
-import { reportError } from '../recipes/errors.js';
-import { intOption, pathOption, resolveConnectString, sessionHex } from './common.js';
+import { emitBackgroundError } from '../recipes/errors.js';
+import { intOption, pathOption, resolveConnectString } from './args.js';
+import { sessionIdHex } from '../client/index.js';
 
 /** One registered worker. */
 export interface RegistryEntry {
@@ -63,8 +64,8 @@ const text = (data: Buffer | null) => data?.toString('utf8') ?? '';
 export function chainJson(view: ChainView): Record<string, unknown> {
   return {
     ...view,
-    candidates: view.candidates.map((c) => ({ ...c, sessionId: sessionHex(c.sessionId), data: text(c.data) })),
-    registry: view.registry.map((r) => ({ ...r, sessionId: sessionHex(r.sessionId) })),
+    candidates: view.candidates.map((c) => ({ ...c, sessionId: sessionIdHex(c.sessionId), data: text(c.data) })),
+    registry: view.registry.map((r) => ({ ...r, sessionId: sessionIdHex(r.sessionId) })),
   };
 }
 
@@ -92,10 +93,10 @@ export function formatChain(view: ChainView): string {
   const lines: string[] = [];
   const n = view.candidates.length;
   lines.push(`Election ${view.electionPath}: ${n === 0 ? 'no candidates' : `${n} candidate${n === 1 ? '' : 's'}, leader ${view.leader}`}${view.electionExists ? '' : ' (the znode does not exist yet)'}`);
-  lines.push(...table(view.candidates.map((c) => [c.node, c.isLeader ? 'LEADER' : `watches ${c.watching}`, `session ${sessionHex(c.sessionId)}`, c.data?.length ? `data ${text(c.data)}` : '(no data)'])));
+  lines.push(...table(view.candidates.map((c) => [c.node, c.isLeader ? 'LEADER' : `watches ${c.watching}`, `session ${sessionIdHex(c.sessionId)}`, c.data?.length ? `data ${text(c.data)}` : '(no data)'])));
   const w = view.registry.length;
   lines.push(`Service registry ${view.registryPath}: ${w === 0 ? 'no registered workers' : `${w} worker${w === 1 ? '' : 's'}`}${view.registryExists ? '' : ' (the znode does not exist yet)'}`);
-  lines.push(...table(view.registry.map((r) => [r.node, r.address || '(no address)', `session ${sessionHex(r.sessionId)}`, r.candidate ? `candidate ${r.candidate}` : ''])));
+  lines.push(...table(view.registry.map((r) => [r.node, r.address || '(no address)', `session ${sessionIdHex(r.sessionId)}`, r.candidate ? `candidate ${r.candidate}` : ''])));
   return lines.join('\n') + '\n';
 }
 
@@ -122,7 +123,7 @@ export class ChainWatcher extends EventEmitter<ChainWatcherEvents> {
     for (const cache of this.#caches) {
       // During start one cache may be read before the other: start emits the first whole view.
       cache.on('change', () => this.#started && this.emit('view', this.#view()));
-      cache.on('error', (e) => reportError(this, e, 'status'));
+      cache.on('error', (e) => emitBackgroundError(this, e, 'status'));
     }
   }
 

@@ -6,7 +6,8 @@
  */
 import { readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { CliError, EXIT, reportError } from './common.js';
+import { CliError, EXIT } from './errors.js';
+import { reportError } from './output.js';
 import { DEFAULT_ZOOKEEPER_VERSION } from '../testing/install.js';
 
 /** A command module: `run` parses its own flags and resolves with the process exit code. */

@@ -4,7 +4,7 @@
  * @module
  */
 import { spawn } from 'node:child_process';
-import { onShutdownSignal } from './common.js';
+import { onShutdownSignal } from './signals.js';
 import type { RunningDashboard } from '../dashboard/app.js';
 import { formatMs } from '../dashboard/narrator.js';
 import type { TimelineEntry, TimelineKind } from '../dashboard/types.js';

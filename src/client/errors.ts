@@ -203,6 +203,11 @@ const byCode = new Map<number, new (path?: string, message?: string) => ZooKeepe
   [ErrorCode.REQUESTTIMEOUT, RequestTimeoutError],
 ]);
 
+/** The ZooKeeper error code of `err` (compare with {@link ErrorCode}), or undefined when it is no ZooKeeperError. Never throws. */
+export function errorCode(err: unknown): number | undefined {
+  return err instanceof ZooKeeperError ? err.code : undefined;
+}
+
 /** Builds the error subclass for a numeric code (a plain ZooKeeperError for rarer codes). */
 export function errorFromCode(code: number, path?: string): ZooKeeperError {
   const cls = byCode.get(code);

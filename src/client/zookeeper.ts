@@ -201,7 +201,7 @@ export class ZooKeeper extends EventEmitter<ZooKeeperEvents> {
 
   /** The session id as 16 hex digits, as ZooKeeper's logs print it. */
   get sessionIdHex(): string {
-    return '0x' + this.session.sessionId.toString(16).padStart(16, '0');
+    return sessionIdHex(this.session.sessionId);
   }
 
   /** The session password (16 bytes), to resume the session from another client. */
@@ -587,3 +587,8 @@ function checkOptions(o: ZooKeeperOptions): void {
 }
 
 export type { WatchedEvent, Watcher };
+
+/** Formats a session id as ZooKeeper's logs do: `0x` and 16 hex digits. Never throws. */
+export function sessionIdHex(id: bigint): string {
+  return '0x' + id.toString(16).padStart(16, '0');
+}

@@ -9,12 +9,8 @@
  * @module
  */
 import { EventEmitter } from 'node:events';
-import { ErrorCode, EventType } from '../protocol/constants.js';
-import type { Stat } from '../protocol/records.js';
-import type { ZooKeeperError } from '../client/errors.js';
-import type { ZooKeeper } from '../client/zookeeper.js';
-import { validatePath } from '../client/path.js';
-import { reportError } from './errors.js';
+import { ErrorCode, EventType, errorCode, validatePath, type Stat, type ZooKeeper } from '../client/index.js';
+import { emitBackgroundError } from './errors.js';
 import type { ManagedSession } from './managed-session.js';
 import { abortable, Lifecycle } from './lifecycle.js';
 import { Coalescer, onResync } from './resync.js';
@@ -60,7 +56,6 @@ export interface ChildrenCacheEvents {
   error: [error: unknown];
 }
 
-const code = (e: unknown) => (e as ZooKeeperError)?.code;
 const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
@@ -74,7 +69,7 @@ export class ChildrenCache extends EventEmitter<ChildrenCacheEvents> {
   readonly #known = new Map<string, CachedChild>();
   #gen = 0;
   readonly #life: Lifecycle;
-  readonly #reads = new Coalescer(() => this.#read(this.#gen), (e) => reportError(this, e, `children cache of ${this.parent}`), () => this.#life.state === 'started');
+  readonly #reads = new Coalescer(() => this.#read(this.#gen), (e) => emitBackgroundError(this, e, `children cache of ${this.parent}`), () => this.#life.state === 'started');
   readonly #unsubscribe: () => void;
   readonly #filter: (name: string) => boolean;
   readonly #order: (a: string, b: string) => number;
@@ -141,7 +136,7 @@ export class ChildrenCache extends EventEmitter<ChildrenCacheEvents> {
     try {
       names = await zk.getChildren(this.parent, this.#onEvent);
     } catch (e) {
-      if (code(e) !== ErrorCode.NONODE) throw e;
+      if (errorCode(e) !== ErrorCode.NONODE) throw e;
       // No parent yet (or it was deleted): wait for its creation.
       if (await zk.exists(this.parent, this.#onEvent)) return this.#read(gen);
       names = [];

@@ -5,9 +5,9 @@
  * @module
  */
 import { EventEmitter } from 'node:events';
-import type { ZooKeeperOptions } from '../client/zookeeper.js';
+import { type ZooKeeperOptions } from '../client/index.js';
 import { LeaderElection, type LeaderElectionOptions } from './election.js';
-import { reportError } from './errors.js';
+import { emitBackgroundError } from './errors.js';
 import { abortable, Lifecycle, withStartSignal, type StartOptions } from './lifecycle.js';
 import { ManagedSession } from './managed-session.js';
 import { DEFAULT_REGISTRY } from './defaults.js';
@@ -55,8 +55,8 @@ export class ClusterNode extends EventEmitter<ClusterNodeEvents> {
     this.registry = new ServiceRegistry(session, options.registryPath ?? DEFAULT_REGISTRY);
     this.discovery = new ServiceDiscovery(session, options.registryPath ?? DEFAULT_REGISTRY);
     this.discovery.on('change', (a) => this.emit('workers', a));
-    this.discovery.on('error', (e) => reportError(this, e, 'discovery'));
-    this.registry.on('error', (e) => reportError(this, e, 'registry'));
+    this.discovery.on('error', (e) => emitBackgroundError(this, e, 'discovery'));
+    this.registry.on('error', (e) => emitBackgroundError(this, e, 'registry'));
     // Role changes are applied one after another, in the order they happened.
     this.election.on('elected', () => this.serially(() => this.becomeLeader()));
     this.election.on('following', () => this.serially(() => this.becomeWorker()));
@@ -112,7 +112,7 @@ export class ClusterNode extends EventEmitter<ClusterNodeEvents> {
   }
 
   private serially(step: () => Promise<void>): void {
-    this.chain = this.chain.then(step).catch((e) => reportError(this, e, 'role change'));
+    this.chain = this.chain.then(step).catch((e) => emitBackgroundError(this, e, 'role change'));
   }
 
   private async becomeLeader(): Promise<void> {

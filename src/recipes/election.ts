@@ -17,13 +17,8 @@
  */
 import { EventEmitter } from 'node:events';
 import os from 'node:os';
-import { ErrorCode, EventType, KeeperState } from '../protocol/constants.js';
-import type { ZooKeeperError } from '../client/errors.js';
-import type { Op, OpResult } from '../client/transaction.js';
-import type { Data } from '../client/validate.js';
-import { validatePath } from '../client/path.js';
-import type { ZooKeeperOptions } from '../client/zookeeper.js';
-import { NotLeaderError, reportError } from './errors.js';
+import { ErrorCode, EventType, KeeperState, errorCode, validatePath, type Data, type Op, type OpResult, type ZooKeeperError, type ZooKeeperOptions } from '../client/index.js';
+import { NotLeaderError, emitBackgroundError } from './errors.js';
 import { ManagedSession } from './managed-session.js';
 import { createOwnNode, deleteOwnNode, ensurePath, type OwnNode } from './own-node.js';
 import { Coalescer } from './resync.js';
@@ -101,7 +96,6 @@ export interface ElectionStats {
   elections: number;
 }
 
-const code = (e: unknown) => (e as ZooKeeperError)?.code;
 
 /** A candidate in a leader election. */
 export class LeaderElection extends EventEmitter<LeaderElectionEvents> {
@@ -120,7 +114,7 @@ export class LeaderElection extends EventEmitter<LeaderElectionEvents> {
   /** Election rounds, one at a time; a request during a round runs one more after it. */
   private readonly rounds = new Coalescer(
     () => this.runRound(),
-    (err) => reportError(this, err, 'election'),
+    (err) => emitBackgroundError(this, err, 'election'),
     () => this.current.role !== 'closed' && this.current.role !== 'latent',
   );
   private closing: Promise<void> | undefined;
@@ -343,7 +337,7 @@ export class LeaderElection extends EventEmitter<LeaderElectionEvents> {
       });
       return true;
     } catch (err) {
-      if (code(err) === ErrorCode.NONODE) return false;
+      if (errorCode(err) === ErrorCode.NONODE) return false;
       throw err;
     }
   }
@@ -379,7 +373,7 @@ export class LeaderElection extends EventEmitter<LeaderElectionEvents> {
 
   /** Returns true when the round should be retried after a backoff. */
   private handleRoundError(err: unknown): boolean {
-    const c = code(err);
+    const c = errorCode(err);
     // Connection problems: the state handler schedules a new round on reconnect / new session.
     if (c === ErrorCode.CONNECTIONLOSS || c === ErrorCode.SESSIONEXPIRED || c === ErrorCode.CLOSING) return false;
     if (c === ErrorCode.NONODE) {
@@ -391,7 +385,7 @@ export class LeaderElection extends EventEmitter<LeaderElectionEvents> {
       this.setStatus({ role: 'joining' });
       return true;
     }
-    reportError(this, err, 'election');
+    emitBackgroundError(this, err, 'election');
     return true;
   }
 
@@ -482,7 +476,7 @@ export class LeaderElection extends EventEmitter<LeaderElectionEvents> {
    */
   close(): Promise<void> {
     this.closing ??= (async () => {
-      if (this.current.role !== 'latent') await this.leave('closed', this.ownsSession).catch((e) => reportError(this, e, 'election close'));
+      if (this.current.role !== 'latent') await this.leave('closed', this.ownsSession).catch((e) => emitBackgroundError(this, e, 'election close'));
       this.setStatus({ role: 'closed' });
       this.unsubscribe();
       if (this.ownsSession) await this.session.close();
@@ -542,7 +536,7 @@ export class LeaderElection extends EventEmitter<LeaderElectionEvents> {
       return res.slice(1);
     } catch (err) {
       const e = err as ZooKeeperError & { opIndex?: number };
-      if (e.opIndex === 0 || code(e) === ErrorCode.SESSIONEXPIRED) {
+      if (e.opIndex === 0 || errorCode(e) === ErrorCode.SESSIONEXPIRED) {
         throw new NotLeaderError(`leadership no longer holds: ${e.message}`, { cause: e });
       }
       if (e.opIndex !== undefined) (e as { opIndex: number }).opIndex -= 1;

@@ -2,6 +2,7 @@
  * Errors of the recipes.
  * @module
  */
+import { ErrorCode, errorCode } from '../client/index.js';
 
 /**
  * A leader-only operation was refused: this candidate is not (or no longer) the leader.
@@ -14,11 +15,11 @@ export class NotLeaderError extends Error {
 }
 
 /** Error codes a recipe recovers from by itself on the next reconnect or session. */
-const TRANSIENT = new Set([-4 /* CONNECTIONLOSS */, -112 /* SESSIONEXPIRED */, -116 /* CLOSING */]);
+const TRANSIENT: ReadonlySet<number> = new Set([ErrorCode.CONNECTIONLOSS, ErrorCode.SESSIONEXPIRED, ErrorCode.CLOSING]);
 
 /** True for connection loss, session expiry and a closed client: retried, not reported. */
 export function isTransient(err: unknown): boolean {
-  return TRANSIENT.has((err as { code?: number })?.code as number);
+  return TRANSIENT.has(errorCode(err) ?? 0);
 }
 
 /**
@@ -26,7 +27,7 @@ export function isTransient(err: unknown): boolean {
  * others go to the emitter's 'error' listeners, or become a process warning when there are
  * none, because emitting 'error' without a listener would throw inside a promise chain.
  */
-export function reportError(emitter: { listenerCount(e: 'error'): number; emit(e: 'error', err: unknown): boolean }, err: unknown, what: string): void {
+export function emitBackgroundError(emitter: { listenerCount(e: 'error'): number; emit(e: 'error', err: unknown): boolean }, err: unknown, what: string): void {
   if (isTransient(err)) return;
   if (emitter.listenerCount('error') > 0) emitter.emit('error', err);
   else process.emitWarning(`zk-elect ${what}: ${(err as Error)?.message ?? String(err)}`);

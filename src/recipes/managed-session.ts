@@ -6,10 +6,8 @@
  */
 import { EventEmitter } from 'node:events';
 import { setTimeout as delay } from 'node:timers/promises';
-import { KeeperState } from '../protocol/constants.js';
-import { ClientClosedError } from '../client/errors.js';
-import { ZooKeeper, type ZooKeeperOptions } from '../client/zookeeper.js';
-import { reportError } from './errors.js';
+import { ClientClosedError, KeeperState, ZooKeeper, type ZooKeeperOptions } from '../client/index.js';
+import { emitBackgroundError } from './errors.js';
 
 /** Events of a {@link ManagedSession}. */
 export interface ManagedSessionEvents {
@@ -74,7 +72,7 @@ export class ManagedSession extends EventEmitter<ManagedSessionEvents> {
       this.emit('state', state, reason);
       if (state === KeeperState.Expired && !this.closeRequested) this.replacing ??= this.replace();
     });
-    zk.on('error', (err) => reportError(this, err, 'watcher'));
+    zk.on('error', (err) => emitBackgroundError(this, err, 'watcher'));
   }
 
   private async replace(): Promise<void> {
@@ -93,7 +91,7 @@ export class ManagedSession extends EventEmitter<ManagedSessionEvents> {
         return;
       } catch (err) {
         if (this.closeRequested) return; // close() aborted the connect: not a failure
-        reportError(this, err, 'reconnecting after session expiry');
+        emitBackgroundError(this, err, 'reconnecting after session expiry');
         await delay(Math.min(MAX_RETRY_MS, 100 * 2 ** attempt), undefined, { signal: this.closing.signal }).catch(() => undefined);
       }
     }

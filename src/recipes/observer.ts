@@ -4,7 +4,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { ChildrenCache, type CachedChild } from './children-cache.js';
-import { reportError } from './errors.js';
+import { emitBackgroundError } from './errors.js';
 import { CANDIDATES, DEFAULT_ELECTION } from './defaults.js';
 import { participantsOf, type Participant } from './participants.js';
 import type { ManagedSession } from './managed-session.js';
@@ -34,7 +34,7 @@ export class LeaderObserver extends EventEmitter<LeaderObserverEvents> {
     super();
     this.#cache = new ChildrenCache(session, parent, CANDIDATES);
     this.#cache.on('change', (children) => this.#update(children));
-    this.#cache.on('error', (err) => reportError(this, err, 'leader observer'));
+    this.#cache.on('error', (err) => emitBackgroundError(this, err, 'leader observer'));
   }
 
   /**

@@ -3,11 +3,7 @@
  * operations every recipe here builds on.
  * @module
  */
-import { CreateMode, ErrorCode } from '../protocol/constants.js';
-import type { Stat } from '../protocol/records.js';
-import type { ZooKeeper } from '../client/zookeeper.js';
-import type { ZooKeeperError } from '../client/errors.js';
-import type { Data } from '../client/validate.js';
+import { CreateMode, ErrorCode, errorCode, type Data, type Stat, type ZooKeeper } from '../client/index.js';
 import { basename, join, sortCandidates } from './sequence.js';
 
 /** A node this session owns. */
@@ -20,7 +16,6 @@ export interface OwnNode {
   czxid: bigint;
 }
 
-const code = (e: unknown) => (e as ZooKeeperError)?.code;
 
 /**
  * Creates the persistent parents of `path` (each "exists already" is fine).
@@ -34,7 +29,7 @@ export async function ensurePath(zk: ZooKeeper, path: string): Promise<void> {
     try {
       await zk.create(cur);
     } catch (e) {
-      if (code(e) !== ErrorCode.NODEEXISTS) throw e;
+      if (errorCode(e) !== ErrorCode.NODEEXISTS) throw e;
     }
   }
 }
@@ -49,7 +44,7 @@ export async function findOwnNode(zk: ZooKeeper, parent: string, prefix: string)
   try {
     names = (await zk.getEphemerals(join(parent, prefix))).filter((p) => p.startsWith(parent + '/')).map(basename);
   } catch (e) {
-    if (code(e) !== ErrorCode.UNIMPLEMENTED) throw e;
+    if (errorCode(e) !== ErrorCode.UNIMPLEMENTED) throw e;
     names = await zk.getChildren(parent);
   }
   for (const name of sortCandidates(names, prefix)) {
@@ -75,8 +70,8 @@ export async function createOwnNode(zk: ZooKeeper, parent: string, prefix: strin
     if (lostReply) {
       await zk.whenConnected();
       const found = await findOwnNode(zk, parent, prefix).catch((e) => {
-        if (code(e) === ErrorCode.CONNECTIONLOSS) return null; // look again once reconnected
-        if (code(e) === ErrorCode.NONODE) return undefined; // no parent, so no node of ours
+        if (errorCode(e) === ErrorCode.CONNECTIONLOSS) return null; // look again once reconnected
+        if (errorCode(e) === ErrorCode.NONODE) return undefined; // no parent, so no node of ours
         throw e;
       });
       if (found) return found;
@@ -86,8 +81,8 @@ export async function createOwnNode(zk: ZooKeeper, parent: string, prefix: strin
       const { path, stat } = await zk.createWithStat(join(parent, prefix), data, { mode: CreateMode.EPHEMERAL_SEQUENTIAL });
       return own(zk, path, stat);
     } catch (e) {
-      if (code(e) === ErrorCode.CONNECTIONLOSS) lostReply = true;
-      else if (code(e) === ErrorCode.NONODE) await ensurePath(zk, parent);
+      if (errorCode(e) === ErrorCode.CONNECTIONLOSS) lostReply = true;
+      else if (errorCode(e) === ErrorCode.NONODE) await ensurePath(zk, parent);
       else throw e;
     }
   }
@@ -105,7 +100,7 @@ export async function deleteOwnNode(zk: ZooKeeper, node: OwnNode): Promise<void>
       await zk.delete(node.path);
       return;
     } catch (e) {
-      const c = code(e);
+      const c = errorCode(e);
       if (c === ErrorCode.NONODE || c === ErrorCode.SESSIONEXPIRED || c === ErrorCode.CLOSING) return;
       if (c !== ErrorCode.CONNECTIONLOSS) throw e;
       try {

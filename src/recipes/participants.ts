@@ -3,12 +3,9 @@
  * {@link Participant} is the one type of a candidate; the CLI and the dashboard only format it.
  * @module
  */
-import { ErrorCode } from '../protocol/constants.js';
-import type { ZooKeeper } from '../client/zookeeper.js';
-import type { ZooKeeperError } from '../client/errors.js';
+import { ErrorCode, errorCode, type ZooKeeper } from '../client/index.js';
 import { readChildren, type CachedChild } from './children-cache.js';
 import { CANDIDATES } from './defaults.js';
-const code = (e: unknown) => (e as ZooKeeperError)?.code;
 
 /** One participant as seen in the election parent. */
 export interface Participant {
@@ -50,7 +47,7 @@ export async function listParticipants(zk: Pick<ZooKeeper, 'getChildren' | 'getD
   try {
     names = await zk.getChildren(parent);
   } catch (e) {
-    if (code(e) === ErrorCode.NONODE) return [];
+    if (errorCode(e) === ErrorCode.NONODE) return [];
     throw e;
   }
   return participantsOf(await readChildren(zk, parent, names.filter(CANDIDATES.filter).sort(CANDIDATES.order)));

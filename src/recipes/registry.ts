@@ -5,9 +5,8 @@
  * @module
  */
 import { EventEmitter } from 'node:events';
-import { EventType, KeeperState } from '../protocol/constants.js';
-import { validatePath } from '../client/path.js';
-import { reportError } from './errors.js';
+import { EventType, KeeperState, validatePath } from '../client/index.js';
+import { emitBackgroundError } from './errors.js';
 import type { ManagedSession } from './managed-session.js';
 import { createOwnNode, deleteOwnNode, type OwnNode } from './own-node.js';
 import { ChildrenCache, type CachedChild } from './children-cache.js';
@@ -42,7 +41,7 @@ export class ServiceRegistry extends EventEmitter<ServiceRegistryEvents> {
   ) {
     super();
     validatePath(parent);
-    const onState = (s: KeeperState) => s === KeeperState.SyncConnected && this.address !== undefined && void this.ensure().catch((e) => reportError(this, e, 'registry'));
+    const onState = (s: KeeperState) => s === KeeperState.SyncConnected && this.address !== undefined && void this.ensure().catch((e) => emitBackgroundError(this, e, 'registry'));
     session.on('state', onState);
     this.unsubscribe = () => session.off('state', onState);
   }
@@ -87,7 +86,7 @@ export class ServiceRegistry extends EventEmitter<ServiceRegistryEvents> {
   private watchOwn(gen: number) {
     return (ev: { type: EventType }) => {
       if (ev.type === EventType.NodeDeleted && gen === this.gen && this.address !== undefined) {
-        void this.ensure().catch((e) => reportError(this, e, 'registry'));
+        void this.ensure().catch((e) => emitBackgroundError(this, e, 'registry'));
       }
     };
   }
@@ -154,7 +153,7 @@ export class ServiceDiscovery extends EventEmitter<ServiceDiscoveryEvents> {
     const cache = new ChildrenCache(this.session, this.parent);
     this.#cache = cache;
     cache.on('change', (children) => this.#update(children));
-    cache.on('error', (e) => reportError(this, e, 'discovery'));
+    cache.on('error', (e) => emitBackgroundError(this, e, 'discovery'));
     this.#update(await cache.start(signal));
     return this.getAllServiceAddresses();
   }

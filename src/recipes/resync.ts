@@ -3,7 +3,7 @@
  * subscription to "the view may be stale now" moments of a managed session.
  * @module
  */
-import { KeeperState } from '../protocol/constants.js';
+import { KeeperState } from '../client/index.js';
 import type { ManagedSession } from './managed-session.js';
 
 /**

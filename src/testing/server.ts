@@ -17,9 +17,6 @@ import { HOST } from './ports.js';
 import type { TlsMaterial } from './tls.js';
 import type { TestingClusterMember } from './ensemble.js';
 
-/** {@link HOST} of `ports.ts`, re-exported for bench/lib/server.ts, which imports it from here. */
-export { HOST };
-
 /** One member of a quorum, as written to `server.N=` lines. */
 export interface PeerSpec {
   myid: number;

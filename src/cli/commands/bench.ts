@@ -12,7 +12,8 @@ import { existsSync } from 'node:fs';
 import { constants } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CliError, EXIT, reportError } from '../common.js';
+import { CliError, EXIT } from '../errors.js';
+import { reportError } from '../output.js';
 
 /**
  * The built benchmark program, `dist/bench/main.js` under the package root (this module is

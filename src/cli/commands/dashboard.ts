@@ -7,7 +7,9 @@ import { DEFAULT_ELECTION, DEFAULT_REGISTRY } from '../../recipes/defaults.js';
 import { CHAIN_HELP, CHAIN_OPTIONS } from '../chain.js';
 import { startDashboard } from '../../dashboard/app.js';
 import { entryPrinter, openInBrowser, printBanner, runUntilSignal } from '../terminal.js';
-import { CliError, EXIT, intOption, pathOption, resolveConnectString, runCommand } from '../common.js';
+import { CliError, EXIT } from '../errors.js';
+import { intOption, pathOption, resolveConnectString } from '../args.js';
+import { runCommand } from '../command.js';
 
 const USAGE = `Usage: zk-elect dashboard [flags]
 

@@ -8,7 +8,9 @@ import { MAX_NODES } from '../../dashboard/actions.js';
 import { FleetError } from '../../dashboard/fleet.js';
 import { entryPrinter, openInBrowser, printBanner, runUntilSignal } from '../terminal.js';
 import { DEFAULT_ZOOKEEPER_VERSION, JavaNotFoundError, ZooKeeperNotFoundError } from '../../testing/index.js';
-import { CliError, EXIT, UsageError, intOption, resolveConnectString, runCommand } from '../common.js';
+import { CliError, EXIT, UsageError } from '../errors.js';
+import { intOption, resolveConnectString } from '../args.js';
+import { runCommand } from '../command.js';
 
 const USAGE = `Usage: zk-elect demo [flags]
 

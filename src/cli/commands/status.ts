@@ -5,7 +5,10 @@
  */
 import { ManagedSession } from '../../recipes/managed-session.js';
 import { CHAIN_HELP, CHAIN_OPTIONS, chainFlags, chainJson, formatChain, readChain } from '../chain.js';
-import { COMMON_HELP, COMMON_OPTIONS, EXIT, jsonLinePrinter, runCommand } from '../common.js';
+import { COMMON_HELP, COMMON_OPTIONS } from '../args.js';
+import { EXIT } from '../errors.js';
+import { jsonLinePrinter } from '../output.js';
+import { runCommand } from '../command.js';
 
 const USAGE = `Usage: zk-elect status [flags]
 

@@ -6,7 +6,11 @@
 import { KeeperState } from '../../protocol/constants.js';
 import { ManagedSession } from '../../recipes/managed-session.js';
 import { CHAIN_HELP, CHAIN_OPTIONS, ChainWatcher, chainFlags, chainJson, formatChain, type ChainView } from '../chain.js';
-import { COMMON_HELP, COMMON_OPTIONS, EXIT, Reporter, clockTime, onShutdownSignal, runCommand } from '../common.js';
+import { COMMON_HELP, COMMON_OPTIONS } from '../args.js';
+import { EXIT } from '../errors.js';
+import { Reporter, clockTime } from '../output.js';
+import { onShutdownSignal } from '../signals.js';
+import { runCommand } from '../command.js';
 
 const USAGE = `Usage: zk-elect watch [flags]
 
