@@ -2,12 +2,12 @@
 // parent, options, the lifecycle, the async iterator, and a resync after a missed change.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { ChildrenCache, CreateMode, ManagedSession, ZooKeeper, type CachedChild } from '../src/index.js';
+import { ChildrenCache, CreateMode, SessionKeeper, ZooKeeper, type CachedChild } from '../src/index.js';
 import { TcpProxy, TestingServer } from '../src/testing/index.js';
 
 let server: TestingServer;
 let admin: ZooKeeper;
-let session: ManagedSession;
+let session: SessionKeeper;
 let n = 0;
 const fresh = () => `/cache${++n}`;
 const names = (children: readonly CachedChild[]) => children.map((c) => c.name);
@@ -24,7 +24,7 @@ function snapshot(cache: ChildrenCache, pred: (c: readonly CachedChild[]) => boo
 before(async () => {
   server = await TestingServer.start({ tickTime: 250 });
   admin = await ZooKeeper.connect(server.connectString);
-  session = await ManagedSession.open(server.connectString);
+  session = await SessionKeeper.open(server.connectString);
 });
 after(async () => {
   await session?.close();
@@ -105,7 +105,7 @@ test('a change made while disconnected is seen after the reconnect', async () =>
   const parent = fresh();
   await admin.create(parent);
   const proxy = await TcpProxy.start({ host: '127.0.0.1', port: server.port });
-  const cut = await ManagedSession.open(proxy.connectString, { sessionTimeout: 8000 });
+  const cut = await SessionKeeper.open(proxy.connectString, { sessionTimeout: 8000 });
   try {
     await using cache = new ChildrenCache(cut, parent);
     await cache.start();

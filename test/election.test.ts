@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
-import { CreateMode, EventType, KeeperState, LeaderElection, ManagedSession, NotLeaderError, sequenceOf, ZooKeeper } from '../src/index.js';
+import { CreateMode, EventType, KeeperState, LeaderElection, SessionKeeper, NotLeaderError, sequenceOf, ZooKeeper } from '../src/index.js';
 import { SupervisedChild, TcpProxy, TestingServer, parseMntr, parseWchp } from '../src/testing/index.js';
 import type { CandidateLine } from './fixtures/candidate.js';
 import { sleep, until, whenEvent } from './support/wait.js';
@@ -208,7 +208,7 @@ describe('faults', () => {
   test('connection loss during the create leaves no orphan candidate', async () => {
     const parent = parentPath();
     const proxy = await TcpProxy.start({ host: '127.0.0.1', port: server.port });
-    const session = await ManagedSession.open(proxy.connectString, { sessionTimeout: 8000 });
+    const session = await SessionKeeper.open(proxy.connectString, { sessionTimeout: 8000 });
     const e = new LeaderElection(session, { parent });
     try {
       await admin.create(parent);
@@ -232,7 +232,7 @@ describe('faults', () => {
   test('a leader cut off from ZooKeeper is told suspended, then lost at expiry, then re-joins', async () => {
     const parent = parentPath();
     const proxy = await TcpProxy.start({ host: '127.0.0.1', port: server.port });
-    const session = await ManagedSession.open(proxy.connectString, { sessionTimeout: 2000 });
+    const session = await SessionKeeper.open(proxy.connectString, { sessionTimeout: 2000 });
     const cut = new LeaderElection(session, { parent });
     const log: string[] = [];
     try {
@@ -363,7 +363,7 @@ describe('fencing', () => {
     const parent = parentPath();
     await admin.create(parent + '-data', 'initial');
     const proxy = await TcpProxy.start({ host: '127.0.0.1', port: server.port });
-    const session = await ManagedSession.open(proxy.connectString, { sessionTimeout: 2000 });
+    const session = await SessionKeeper.open(proxy.connectString, { sessionTimeout: 2000 });
     const old = new LeaderElection(session, { parent });
     try {
       await old.start();

@@ -3,12 +3,12 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { after, before, describe, test } from 'node:test';
-import { ChildrenCache, ClusterNode, LeaderElection, LeaderObserver, ManagedSession, ServiceDiscovery, ServiceRegistry, ZooKeeper } from '../src/index.js';
+import { ChildrenCache, ClusterNode, LeaderElection, LeaderObserver, SessionKeeper, ServiceDiscovery, ServiceRegistry, ZooKeeper } from '../src/index.js';
 import { TestingServer, getFreePort } from '../src/testing/index.js';
 
 let server: TestingServer;
 let admin: ZooKeeper;
-let session: ManagedSession;
+let session: SessionKeeper;
 let n = 0;
 const fresh = () => `/life${++n}`;
 const children = (path: string) => admin.getChildren(path).catch(() => [] as string[]);
@@ -17,7 +17,7 @@ const abortedSignal = () => AbortSignal.abort(new Error('the caller gave up'));
 before(async () => {
   server = await TestingServer.start({ tickTime: 250 });
   admin = await ZooKeeper.connect(server.connectString);
-  session = await ManagedSession.open(server.connectString);
+  session = await SessionKeeper.open(server.connectString);
 });
 after(async () => {
   await session?.close();

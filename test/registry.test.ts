@@ -1,7 +1,7 @@
 // Service registry, discovery, observer and the design's role wiring against real ZooKeeper.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { ClusterNode, LeaderElection, LeaderObserver, ManagedSession, ServiceDiscovery, ServiceRegistry, ZooKeeper } from '../src/index.js';
+import { ClusterNode, LeaderElection, LeaderObserver, SessionKeeper, ServiceDiscovery, ServiceRegistry, ZooKeeper } from '../src/index.js';
 import { TcpProxy, TestingServer } from '../src/testing/index.js';
 import { expireSession } from './support/expire.js';
 import { until, whenEvent } from './support/wait.js';
@@ -27,8 +27,8 @@ describe('registry and discovery', () => {
   test('join, leave and session expiry are reflected in every view', async () => {
     const parent = fresh();
     const proxy = await TcpProxy.start({ host: '127.0.0.1', port: server.port });
-    const sessions = await Promise.all([0, 1, 2].map((i) => ManagedSession.open(i === 2 ? proxy.connectString : server.connectString, { sessionTimeout: 4000 })));
-    const watcherSession = await ManagedSession.open(server.connectString);
+    const sessions = await Promise.all([0, 1, 2].map((i) => SessionKeeper.open(i === 2 ? proxy.connectString : server.connectString, { sessionTimeout: 4000 })));
+    const watcherSession = await SessionKeeper.open(server.connectString);
     const discovery = new ServiceDiscovery(watcherSession, parent);
     const regs = sessions.map((s) => new ServiceRegistry(s, parent));
     try {
@@ -65,8 +65,8 @@ describe('registry and discovery', () => {
   test('discovery survives a reconnect and the registry parent vanishing', async () => {
     const parent = fresh();
     const proxy = await TcpProxy.start({ host: '127.0.0.1', port: server.port });
-    const viewer = await ManagedSession.open(proxy.connectString, { sessionTimeout: 8000 });
-    const worker = await ManagedSession.open(server.connectString);
+    const viewer = await SessionKeeper.open(proxy.connectString, { sessionTimeout: 8000 });
+    const worker = await SessionKeeper.open(server.connectString);
     const discovery = new ServiceDiscovery(viewer, parent);
     const reg = new ServiceRegistry(worker, parent);
     try {
@@ -94,7 +94,7 @@ describe('registry and discovery', () => {
 describe('observer', () => {
   test('any process is told the current leader and every change', async () => {
     const parent = fresh();
-    const session = await ManagedSession.open(server.connectString);
+    const session = await SessionKeeper.open(server.connectString);
     const observer = new LeaderObserver(session, parent);
     try {
       assert.equal(await observer.start(), undefined);

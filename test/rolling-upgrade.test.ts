@@ -4,7 +4,7 @@
 // and after each step the election must have a leader again within the session timeout.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { KeeperState, LeaderElection, ManagedSession, ZooKeeper } from '../src/index.js';
+import { KeeperState, LeaderElection, SessionKeeper, ZooKeeper } from '../src/index.js';
 import { NEWEST_ZOOKEEPER, TestingCluster } from '../src/testing/index.js';
 
 const FROM = NEWEST_ZOOKEEPER['3.8'];
@@ -87,7 +87,7 @@ test(`rolling upgrade ${FROM} → ${TO} under five candidates: no expiry, never 
   // `elected` or `following` is in the log too (LeaderElection.start would return too late).
   for (let i = 0; i < CANDIDATES; i++) {
     const who = `c${i}`;
-    const session = await ManagedSession.open(cluster.connectString, { sessionTimeout: SESSION_TIMEOUT_MS });
+    const session = await SessionKeeper.open(cluster.connectString, { sessionTimeout: SESSION_TIMEOUT_MS });
     const e = new LeaderElection(session, { parent: PARENT, data: who }, true);
     elections.push(e);
     e.on('elected', ({ node, epoch }) => {

@@ -12,7 +12,7 @@ import {
   ErrorCode,
   EventType,
   KeeperState,
-  ManagedSession,
+  SessionKeeper,
   NoNodeError,
   SessionExpiredError,
   ZooKeeper,
@@ -625,11 +625,11 @@ describe('lifecycle: closed() and aborting connect', BOUNDED, () => {
     assert.equal(accepted.length, 1, 'no redial after the abort');
   });
 
-  test('ManagedSession.closed(): not on expiry (the session is replaced), after close(), which aborts a replacement in progress', async (t) => {
+  test('SessionKeeper.closed(): not on expiry (the session is replaced), after close(), which aborts a replacement in progress', async (t) => {
     const fake = await FakeZooKeeper.start();
     t.after(() => fake.close());
     const clock = new FakeClock();
-    const managed = await ManagedSession.open(fake.connectString, { transport: fake.dial, clock, sessionTimeout: 1200 });
+    const managed = await SessionKeeper.open(fake.connectString, { transport: fake.dial, clock, sessionTimeout: 1200 });
     t.after(() => managed.close());
     const closed = track(managed.closed());
     const replacements: ZooKeeper[] = [];
@@ -648,14 +648,14 @@ describe('lifecycle: closed() and aborting connect', BOUNDED, () => {
     fake.dropAll();
     await waitUntil(() => replacements.length === 1, 'the replacement session');
     await clock.advance(0);
-    assert.equal(closed.settled(), false, 'an expiry does not close a ManagedSession');
+    assert.equal(closed.settled(), false, 'an expiry does not close a SessionKeeper');
 
     const handshakesBefore = fake.handshakes.length;
     fake.expireSessions = true;
     fake.dropAll();
     await waitUntil(() => fake.handshakes.length >= handshakesBefore + 2 && !fake.answerHandshakes, 'the held replacement handshake');
     await managed.close();
-    await settled(closed, 'ManagedSession.closed() after close()');
+    await settled(closed, 'SessionKeeper.closed() after close()');
     assert.equal(replacements.length, 1, 'the aborted replacement was never announced');
     await fake.waitFor(() => fake.connections.length === 0, 'every connection closed');
     assert.equal(clock.pendingTimers, 0, 'no timer left armed');

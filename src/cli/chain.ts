@@ -6,7 +6,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { ChildrenCache } from '../recipes/children-cache.js';
-import type { ManagedSession } from '../recipes/managed-session.js';
+import type { SessionKeeper } from '../recipes/session-keeper.js';
 import { CANDIDATES, DEFAULT_ELECTION, DEFAULT_REGISTRY, WORKERS } from '../recipes/defaults.js';
 import { participantsOf, type Participant } from '../recipes/participants.js';
 import { emitBackgroundError } from '../recipes/errors.js';
@@ -36,7 +36,7 @@ export interface ChainView {
 }
 
 /** Both parents' caches: candidates `c_*` and workers `n_*`, each in sequence order. */
-function caches(session: ManagedSession, electionPath: string, registryPath: string): [ChildrenCache, ChildrenCache] {
+function caches(session: SessionKeeper, electionPath: string, registryPath: string): [ChildrenCache, ChildrenCache] {
   return [new ChildrenCache(session, electionPath, CANDIDATES), new ChildrenCache(session, registryPath, WORKERS)];
 }
 
@@ -74,7 +74,7 @@ export function chainJson(view: ChainView): Record<string, unknown> {
  * (workers `n_*`) once. Blocks for two lists plus one read per child.
  * @throws ZooKeeperError (connection loss...).
  */
-export async function readChain(session: ManagedSession, electionPath: string, registryPath: string): Promise<ChainView> {
+export async function readChain(session: SessionKeeper, electionPath: string, registryPath: string): Promise<ChainView> {
   const watcher = new ChainWatcher(session, electionPath, registryPath);
   try {
     return await watcher.start();
@@ -117,7 +117,7 @@ export class ChainWatcher extends EventEmitter<ChainWatcherEvents> {
   #started = false;
 
   /** Does nothing until {@link ChainWatcher.start}. */
-  constructor(session: ManagedSession, electionPath: string, registryPath: string) {
+  constructor(session: SessionKeeper, electionPath: string, registryPath: string) {
     super();
     this.#caches = caches(session, electionPath, registryPath);
     for (const cache of this.#caches) {

@@ -5,7 +5,7 @@
  * @module
  */
 import { EventEmitter } from 'node:events';
-import { KeeperState, ManagedSession, parseConnectString } from '../index.js';
+import { KeeperState, SessionKeeper, parseConnectString } from '../index.js';
 import { CANDIDATES, DEFAULT_ELECTION, DEFAULT_REGISTRY, WORKERS } from '../recipes/defaults.js';
 import { participantsOf, type Participant } from '../recipes/participants.js';
 import { ChildrenCache, type CachedChild, type ChildrenChange } from '../recipes/children-cache.js';
@@ -55,7 +55,7 @@ export class DashboardModel extends EventEmitter<DashboardModelEvents> {
   /** The `srvr` poller behind the server panel; actions poll it at once after a kill or restart. */
   readonly poller: ServerPoller;
   private readonly startedAt = Date.now();
-  private session: ManagedSession | undefined;
+  private session: SessionKeeper | undefined;
   private watchers: ChildrenCache[] = [];
   private zk: Snapshot['zookeeper'] = { state: 'connecting' };
   private candidates: Participant[] = [];
@@ -195,7 +195,7 @@ export class DashboardModel extends EventEmitter<DashboardModelEvents> {
   private async connectLoop(): Promise<void> {
     while (!this.closed) {
       try {
-        const session = await ManagedSession.open(this.options.connectString, { sessionTimeout: DASHBOARD_SESSION_MS, connectTimeout: 5000 });
+        const session = await SessionKeeper.open(this.options.connectString, { sessionTimeout: DASHBOARD_SESSION_MS, connectTimeout: 5000 });
         if (this.closed) return void (await session.close());
         return this.attach(session);
       } catch (err) {
@@ -206,7 +206,7 @@ export class DashboardModel extends EventEmitter<DashboardModelEvents> {
     }
   }
 
-  private attach(session: ManagedSession): void {
+  private attach(session: SessionKeeper): void {
     this.session = session;
     this.zk = { state: 'connected' };
     session.on('state', (s) => this.onSessionState(s));

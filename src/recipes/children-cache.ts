@@ -11,7 +11,7 @@
 import { EventEmitter } from 'node:events';
 import { ErrorCode, EventType, errorCode, validatePath, type Stat, type ZooKeeper } from '../client/index.js';
 import { emitBackgroundError } from './errors.js';
-import type { ManagedSession } from './managed-session.js';
+import type { SessionKeeper } from './session-keeper.js';
 import { abortable, Lifecycle } from './lifecycle.js';
 import { Coalescer, onResync } from './resync.js';
 import { join } from './sequence.js';
@@ -78,7 +78,7 @@ export class ChildrenCache extends EventEmitter<ChildrenCacheEvents> {
 
   /** @throws BadArgumentsError for an invalid parent path. */
   constructor(
-    readonly session: ManagedSession,
+    readonly session: SessionKeeper,
     readonly parent: string,
     options: ChildrenCacheOptions = {},
   ) {

@@ -9,7 +9,7 @@ import { type ZooKeeperOptions } from '../client/index.js';
 import { LeaderElection, type LeaderElectionOptions } from './election.js';
 import { emitBackgroundError } from './errors.js';
 import { abortable, Lifecycle, withStartSignal, type StartOptions } from './lifecycle.js';
-import { ManagedSession } from './managed-session.js';
+import { SessionKeeper } from './session-keeper.js';
 import { DEFAULT_REGISTRY } from './defaults.js';
 import { ServiceDiscovery, ServiceRegistry } from './registry.js';
 
@@ -46,7 +46,7 @@ export class ClusterNode extends EventEmitter<ClusterNodeEvents> {
   private readonly life = new Lifecycle('ClusterNode');
 
   private constructor(
-    readonly session: ManagedSession,
+    readonly session: SessionKeeper,
     private readonly options: ClusterNodeOptions,
   ) {
     super();
@@ -82,7 +82,7 @@ export class ClusterNode extends EventEmitter<ClusterNodeEvents> {
    */
   static async create(connectString: string, options: ClusterNodeOptions & StartOptions): Promise<ClusterNode> {
     if (typeof options?.address !== 'string' || !options.address) throw new TypeError('ClusterNode needs an address (e.g. http://127.0.0.1:8080)');
-    const session = await ManagedSession.open(connectString, withStartSignal(options.zookeeper, options));
+    const session = await SessionKeeper.open(connectString, withStartSignal(options.zookeeper, options));
     return new ClusterNode(session, options);
   }
 

@@ -19,7 +19,7 @@ import { EventEmitter } from 'node:events';
 import os from 'node:os';
 import { ErrorCode, EventType, KeeperState, errorCode, validatePath, type Data, type Op, type OpResult, type ZooKeeperError, type ZooKeeperOptions } from '../client/index.js';
 import { NotLeaderError, emitBackgroundError } from './errors.js';
-import { ManagedSession } from './managed-session.js';
+import { SessionKeeper } from './session-keeper.js';
 import { createOwnNode, deleteOwnNode, ensurePath, type OwnNode } from './own-node.js';
 import { Coalescer } from './resync.js';
 import { abortable, withStartSignal, type StartOptions } from './lifecycle.js';
@@ -128,7 +128,7 @@ export class LeaderElection extends EventEmitter<LeaderElectionEvents> {
    * @throws BadArgumentsError for an invalid parent path.
    */
   constructor(
-    readonly session: ManagedSession,
+    readonly session: SessionKeeper,
     options: Omit<LeaderElectionOptions, 'zookeeper'> = {},
     private readonly ownsSession = false,
   ) {
@@ -150,7 +150,7 @@ export class LeaderElection extends EventEmitter<LeaderElectionEvents> {
    * @throws as ZooKeeper.connect (unreachable servers, bad connect string); the abort reason.
    */
   static async start(connectString: string, options: LeaderElectionOptions & StartOptions = {}): Promise<LeaderElection> {
-    const session = await ManagedSession.open(connectString, withStartSignal(options.zookeeper, options));
+    const session = await SessionKeeper.open(connectString, withStartSignal(options.zookeeper, options));
     const election = new LeaderElection(session, options, true);
     try {
       await election.start(options.signal);

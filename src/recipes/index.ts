@@ -8,7 +8,7 @@ export { LeaderElection, type ElectionRole, type ElectionStats, type ElectionSta
 export { CANDIDATE_PREFIX, CANDIDATES, DEFAULT_ELECTION, DEFAULT_REGISTRY, WORKER_PREFIX, WORKERS } from './defaults.js';
 export { listParticipants, participantsOf, type Participant } from './participants.js';
 export { NotLeaderError } from './errors.js';
-export { ManagedSession, type ManagedSessionEvents } from './managed-session.js';
+export { SessionKeeper, type SessionKeeperEvents } from './session-keeper.js';
 export { LeaderObserver, type LeaderObserverEvents } from './observer.js';
 export { ServiceDiscovery, ServiceRegistry, type ServiceDiscoveryEvents, type ServiceRegistryEvents } from './registry.js';
 export { sequenceOf } from './sequence.js';

@@ -7,7 +7,7 @@ import { ChildrenCache, type CachedChild } from './children-cache.js';
 import { emitBackgroundError } from './errors.js';
 import { CANDIDATES, DEFAULT_ELECTION } from './defaults.js';
 import { participantsOf, type Participant } from './participants.js';
-import type { ManagedSession } from './managed-session.js';
+import type { SessionKeeper } from './session-keeper.js';
 
 /** Events of a {@link LeaderObserver}. */
 export interface LeaderObserverEvents {
@@ -28,7 +28,7 @@ export class LeaderObserver extends EventEmitter<LeaderObserverEvents> {
 
   /** @throws BadArgumentsError for an invalid parent path. */
   constructor(
-    readonly session: ManagedSession,
+    readonly session: SessionKeeper,
     readonly parent = DEFAULT_ELECTION,
   ) {
     super();

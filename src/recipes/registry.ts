@@ -7,7 +7,7 @@
 import { EventEmitter } from 'node:events';
 import { EventType, KeeperState, validatePath } from '../client/index.js';
 import { emitBackgroundError } from './errors.js';
-import type { ManagedSession } from './managed-session.js';
+import type { SessionKeeper } from './session-keeper.js';
 import { createOwnNode, deleteOwnNode, type OwnNode } from './own-node.js';
 import { ChildrenCache, type CachedChild } from './children-cache.js';
 import { abortable, Lifecycle } from './lifecycle.js';
@@ -36,7 +36,7 @@ export class ServiceRegistry extends EventEmitter<ServiceRegistryEvents> {
 
   /** @throws BadArgumentsError for an invalid parent path. */
   constructor(
-    readonly session: ManagedSession,
+    readonly session: SessionKeeper,
     readonly parent = DEFAULT_REGISTRY,
   ) {
     super();
@@ -135,7 +135,7 @@ export class ServiceDiscovery extends EventEmitter<ServiceDiscoveryEvents> {
 
   /** @throws BadArgumentsError for an invalid parent path. */
   constructor(
-    readonly session: ManagedSession,
+    readonly session: SessionKeeper,
     readonly parent = DEFAULT_REGISTRY,
   ) {
     super();

@@ -1,10 +1,10 @@
 /**
  * Two small pieces every watching recipe needs: a coalescing runner for re-reads, and a
- * subscription to "the view may be stale now" moments of a managed session.
+ * subscription to "the view may be stale now" moments of a SessionKeeper.
  * @module
  */
 import { KeeperState } from '../client/index.js';
-import type { ManagedSession } from './managed-session.js';
+import type { SessionKeeper } from './session-keeper.js';
 
 /**
  * Runs an async task one at a time. A request made while it runs causes exactly one more run
@@ -57,7 +57,7 @@ export class Coalescer {
  * Calls `fn` after every reconnect and every replacement session: the moments when watches
  * may have missed something (persistent state was re-read by nobody). Returns the unsubscribe.
  */
-export function onResync(session: ManagedSession, fn: () => void): () => void {
+export function onResync(session: SessionKeeper, fn: () => void): () => void {
   const onState = (s: KeeperState) => s === KeeperState.SyncConnected && fn();
   session.on('state', onState);
   session.on('session', fn);

@@ -3,7 +3,7 @@
  * whom, sessions, data) and the service registry of any ensemble, once.
  * @module
  */
-import { ManagedSession } from '../../recipes/managed-session.js';
+import { SessionKeeper } from '../../recipes/session-keeper.js';
 import { CHAIN_HELP, CHAIN_OPTIONS, chainFlags, chainJson, formatChain, readChain } from '../chain.js';
 import { COMMON_HELP, COMMON_OPTIONS } from '../args.js';
 import { EXIT } from '../errors.js';
@@ -34,7 +34,7 @@ export function run(argv: string[]): Promise<number> {
   return runCommand(argv, OPTIONS, USAGE, async ({ values }, ctx) => {
     const { connectString, electionPath, registryPath, connectTimeout } = chainFlags(values);
     ctx.connectString = connectString;
-    const session = await ManagedSession.open(connectString, { connectTimeout });
+    const session = await SessionKeeper.open(connectString, { connectTimeout });
     try {
       const view = await readChain(session, electionPath, registryPath);
       if (ctx.json) jsonLinePrinter()('status', chainJson(view));

@@ -4,7 +4,7 @@
  * @module
  */
 import { KeeperState } from '../../protocol/constants.js';
-import { ManagedSession } from '../../recipes/managed-session.js';
+import { SessionKeeper } from '../../recipes/session-keeper.js';
 import { CHAIN_HELP, CHAIN_OPTIONS, ChainWatcher, chainFlags, chainJson, formatChain, type ChainView } from '../chain.js';
 import { COMMON_HELP, COMMON_OPTIONS } from '../args.js';
 import { EXIT } from '../errors.js';
@@ -46,7 +46,7 @@ async function watch(connectString: string, electionPath: string, registryPath: 
   let stop!: () => void;
   const stopped = new Promise<void>((resolve) => (stop = resolve));
   const unhook = onShutdownSignal(() => stop());
-  const session = await ManagedSession.open(connectString, { connectTimeout }).catch((e) => (unhook(), Promise.reject(e)));
+  const session = await SessionKeeper.open(connectString, { connectTimeout }).catch((e) => (unhook(), Promise.reject(e)));
   const out = new Reporter(json);
   const watcher = new ChainWatcher(session, electionPath, registryPath);
   const print = viewPrinter(out, connectString);

@@ -1,7 +1,9 @@
 /**
- * A ZooKeeper session that outlives expiry: when the current client's session expires, a new
- * client (new session) is connected in its place and announced, so recipes can re-join.
- * Like etcd's `concurrency.Session`, one ManagedSession is shared by the recipes of one process.
+ * Keeps a process in a live ZooKeeper session: when the current client's session expires, a
+ * new client (a new session) is connected in its place and announced, so recipes can re-join.
+ * What it hands out is a client ({@link SessionKeeper.client}); a session is the server's
+ * (an id and a timeout) and ends for good at expiry. Like etcd's `concurrency.Session`, one
+ * SessionKeeper is shared by the recipes of one process.
  * @module
  */
 import { EventEmitter } from 'node:events';
@@ -9,8 +11,8 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { ClientClosedError, KeeperState, ZooKeeper, type ZooKeeperOptions } from '../client/index.js';
 import { emitBackgroundError } from './errors.js';
 
-/** Events of a {@link ManagedSession}. */
-export interface ManagedSessionEvents {
+/** Events of a {@link SessionKeeper}. */
+export interface SessionKeeperEvents {
   /** A new session replaced an expired one; `client` is the new client. */
   session: [client: ZooKeeper];
   /** The current client's state changed (Disconnected, SyncConnected, Expired, Closed...). */
@@ -21,10 +23,10 @@ export interface ManagedSessionEvents {
 
 const MAX_RETRY_MS = 2000;
 /** One shared abort reason: nothing reads its stack. */
-const SESSION_CLOSED = new Error('ManagedSession closed');
+const SESSION_CLOSED = new Error('SessionKeeper closed');
 
 /** Keeps one live ZooKeeper session, replacing it after expiry until closed. */
-export class ManagedSession extends EventEmitter<ManagedSessionEvents> {
+export class SessionKeeper extends EventEmitter<SessionKeeperEvents> {
   private current: ZooKeeper;
   private closeRequested = false;
   private replacing: Promise<void> | undefined;
@@ -51,9 +53,9 @@ export class ManagedSession extends EventEmitter<ManagedSessionEvents> {
    * connect only; replacements stop when the session is closed).
    * @throws as {@link ZooKeeper.connect} (bad connect string, unreachable servers, the abort reason).
    */
-  static async open(connectString: string, options: ZooKeeperOptions = {}): Promise<ManagedSession> {
+  static async open(connectString: string, options: ZooKeeperOptions = {}): Promise<SessionKeeper> {
     const zk = await ZooKeeper.connect(connectString, options);
-    return new ManagedSession(connectString, options, zk);
+    return new SessionKeeper(connectString, options, zk);
   }
 
   /** The current client. It changes after an expiry: read it again after `session` events. */
@@ -61,7 +63,7 @@ export class ManagedSession extends EventEmitter<ManagedSessionEvents> {
     return this.current;
   }
 
-  /** True after {@link ManagedSession.close}. */
+  /** True after {@link SessionKeeper.close}. */
   get isClosed(): boolean {
     return this.closeRequested;
   }
@@ -136,13 +138,13 @@ export class ManagedSession extends EventEmitter<ManagedSessionEvents> {
     this.markEnded();
   }
 
-  /** Same as {@link ManagedSession.close}, for `await using`. */
+  /** Same as {@link SessionKeeper.close}, for `await using`. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
   }
 
   /**
-   * Resolves once {@link ManagedSession.close} has finished: the last client is closed and no
+   * Resolves once {@link SessionKeeper.close} has finished: the last client is closed and no
    * replacement will come. An expiry does not count, since the session is replaced; at once if
    * already closed. Never rejects.
    */
