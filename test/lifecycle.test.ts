@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { after, before, describe, test } from 'node:test';
-import { ChildrenCache, ClusterNode, LeaderElection, LeaderObserver, SessionKeeper, ServiceDiscovery, ServiceRegistry, ZooKeeper } from '../src/index.js';
+import { ChildrenCache, ClusterNode, LeaderElection, LeaderObserver, SessionKeeper, AddressDiscovery, AddressRegistry, ZooKeeper } from '../src/index.js';
 import { TestingServer, getFreePort } from '../src/testing/index.js';
 
 let server: TestingServer;
@@ -36,12 +36,12 @@ describe('start once, close once', () => {
     await election.start();
     await assert.rejects(election.start(), /already leader/);
     await election.close();
-    const discovery = new ServiceDiscovery(session, fresh());
+    const discovery = new AddressDiscovery(session, fresh());
     await discovery.close();
-    await assert.rejects(discovery.start(), /ServiceDiscovery of \/life\d+ was closed/);
-    const registry = new ServiceRegistry(session, fresh());
+    await assert.rejects(discovery.start(), /AddressDiscovery of \/life\d+ was closed/);
+    const registry = new AddressRegistry(session, fresh());
     await registry.close();
-    await assert.rejects(registry.register('http://a'), /ServiceRegistry of \/life\d+ was closed/);
+    await assert.rejects(registry.register('http://a'), /AddressRegistry of \/life\d+ was closed/);
   });
 
   test('concurrent closes share one close; a later close is a no-op', async () => {
@@ -83,7 +83,7 @@ describe('an AbortSignal on the calls that block', () => {
     assert.deepEqual(await children(parent), []);
     await assert.rejects(new ChildrenCache(session, fresh()).start(abortedSignal()), /the caller gave up/);
     await assert.rejects(new LeaderObserver(session, parent).start(abortedSignal()), /the caller gave up/);
-    const registry = new ServiceRegistry(session, fresh());
+    const registry = new AddressRegistry(session, fresh());
     await assert.rejects(registry.register('http://a', abortedSignal()), /the caller gave up/);
     assert.equal(registry.node, undefined);
   });
@@ -124,7 +124,7 @@ describe('an AbortSignal on the calls that block', () => {
 
   test('aborting a registration unregisters it', async () => {
     const parent = fresh();
-    const registry = new ServiceRegistry(session, parent);
+    const registry = new AddressRegistry(session, parent);
     const controller = new AbortController();
     const registering = registry.register('http://a', controller.signal);
     controller.abort(new Error('no longer needed'));

@@ -1,7 +1,7 @@
 // Service registry, discovery, observer and the design's role wiring against real ZooKeeper.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { ClusterNode, LeaderElection, LeaderObserver, SessionKeeper, ServiceDiscovery, ServiceRegistry, ZooKeeper } from '../src/index.js';
+import { ClusterNode, LeaderElection, LeaderObserver, SessionKeeper, AddressDiscovery, AddressRegistry, ZooKeeper } from '../src/index.js';
 import { TcpProxy, TestingServer } from '../src/testing/index.js';
 import { expireSession } from './support/expire.js';
 import { until, whenEvent } from './support/wait.js';
@@ -29,8 +29,8 @@ describe('registry and discovery', () => {
     const proxy = await TcpProxy.start({ host: '127.0.0.1', port: server.port });
     const sessions = await Promise.all([0, 1, 2].map((i) => SessionKeeper.open(i === 2 ? proxy.connectString : server.connectString, { sessionTimeout: 4000 })));
     const watcherSession = await SessionKeeper.open(server.connectString);
-    const discovery = new ServiceDiscovery(watcherSession, parent);
-    const regs = sessions.map((s) => new ServiceRegistry(s, parent));
+    const discovery = new AddressDiscovery(watcherSession, parent);
+    const regs = sessions.map((s) => new AddressRegistry(s, parent));
     try {
       assert.deepEqual(await discovery.start(), [], 'missing parent reads as empty');
       const changes: string[][] = [];
@@ -67,8 +67,8 @@ describe('registry and discovery', () => {
     const proxy = await TcpProxy.start({ host: '127.0.0.1', port: server.port });
     const viewer = await SessionKeeper.open(proxy.connectString, { sessionTimeout: 8000 });
     const worker = await SessionKeeper.open(server.connectString);
-    const discovery = new ServiceDiscovery(viewer, parent);
-    const reg = new ServiceRegistry(worker, parent);
+    const discovery = new AddressDiscovery(viewer, parent);
+    const reg = new AddressRegistry(worker, parent);
     try {
       await discovery.start();
       await reg.register('http://w:1');

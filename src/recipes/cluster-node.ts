@@ -11,7 +11,7 @@ import { emitBackgroundError } from './errors.js';
 import { abortable, Lifecycle, withStartSignal, type StartOptions } from './lifecycle.js';
 import { SessionKeeper } from './session-keeper.js';
 import { DEFAULT_REGISTRY } from './defaults.js';
-import { ServiceDiscovery, ServiceRegistry } from './registry.js';
+import { AddressDiscovery, AddressRegistry } from './registry.js';
 
 /** Options of a {@link ClusterNode}. */
 export interface ClusterNodeOptions {
@@ -40,8 +40,8 @@ export interface ClusterNodeEvents {
 /** A node of the design: election plus registry, with the role callbacks wired. */
 export class ClusterNode extends EventEmitter<ClusterNodeEvents> {
   readonly election: LeaderElection;
-  readonly registry: ServiceRegistry;
-  readonly discovery: ServiceDiscovery;
+  readonly registry: AddressRegistry;
+  readonly discovery: AddressDiscovery;
   private chain: Promise<void> = Promise.resolve();
   private readonly life = new Lifecycle('ClusterNode');
 
@@ -52,8 +52,8 @@ export class ClusterNode extends EventEmitter<ClusterNodeEvents> {
     super();
     const electionOptions: LeaderElectionOptions = { parent: options.electionPath, data: options.address };
     this.election = new LeaderElection(session, electionOptions);
-    this.registry = new ServiceRegistry(session, options.registryPath ?? DEFAULT_REGISTRY);
-    this.discovery = new ServiceDiscovery(session, options.registryPath ?? DEFAULT_REGISTRY);
+    this.registry = new AddressRegistry(session, options.registryPath ?? DEFAULT_REGISTRY);
+    this.discovery = new AddressDiscovery(session, options.registryPath ?? DEFAULT_REGISTRY);
     this.discovery.on('change', (a) => this.emit('workers', a));
     this.discovery.on('error', (e) => emitBackgroundError(this, e, 'discovery'));
     this.registry.on('error', (e) => emitBackgroundError(this, e, 'registry'));

@@ -10,6 +10,6 @@ export { listParticipants, participantsOf, type Participant } from './participan
 export { NotLeaderError } from './errors.js';
 export { SessionKeeper, type SessionKeeperEvents } from './session-keeper.js';
 export { LeaderObserver, type LeaderObserverEvents } from './observer.js';
-export { ServiceDiscovery, ServiceRegistry, type ServiceDiscoveryEvents, type ServiceRegistryEvents } from './registry.js';
+export { AddressDiscovery, AddressRegistry, type AddressDiscoveryEvents, type AddressRegistryEvents } from './registry.js';
 export { sequenceOf } from './sequence.js';
 export type { StartOptions } from './lifecycle.js';

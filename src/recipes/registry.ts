@@ -1,7 +1,8 @@
 /**
- * Service registry and discovery, the design's next step: workers register their address as
- * an EPHEMERAL_SEQUENTIAL `n_<seq>` node under `/service_registry`; discovery keeps a cache of
- * every registered address current through a child watch.
+ * The design's flat service registry: workers register their address as an
+ * EPHEMERAL_SEQUENTIAL `n_<seq>` node under `/service_registry`; discovery keeps a cache of
+ * every registered address current through a child watch. (Named services in Curator's
+ * x-discovery format are `ServiceDiscovery`'s.)
  * @module
  */
 import { EventEmitter } from 'node:events';
@@ -14,8 +15,8 @@ import { abortable, Lifecycle } from './lifecycle.js';
 
 import { DEFAULT_REGISTRY, WORKER_PREFIX as PREFIX } from './defaults.js';
 
-/** Events of a {@link ServiceRegistry}. */
-export interface ServiceRegistryEvents {
+/** Events of a {@link AddressRegistry}. */
+export interface AddressRegistryEvents {
   /** The address is registered as `node` (again after a new session or a deleted node). */
   registered: [node: string];
   /** A (re-)registration attempt failed; it is retried on the next reconnect. */
@@ -27,12 +28,12 @@ export interface ServiceRegistryEvents {
  * (the ephemeral node survives), after session expiry (re-created on the new session), and
  * after the node or the parent is deleted (re-created on the next reconnect or `refresh()`).
  */
-export class ServiceRegistry extends EventEmitter<ServiceRegistryEvents> {
+export class AddressRegistry extends EventEmitter<AddressRegistryEvents> {
   private own: OwnNode | undefined;
   private address: string | undefined;
   private gen = 0;
   private readonly unsubscribe: () => void;
-  private readonly life = new Lifecycle('ServiceRegistry');
+  private readonly life = new Lifecycle('AddressRegistry');
 
   /** @throws BadArgumentsError for an invalid parent path. */
   constructor(
@@ -58,7 +59,7 @@ export class ServiceRegistry extends EventEmitter<ServiceRegistryEvents> {
    */
   async register(address: string, signal?: AbortSignal): Promise<string> {
     if (typeof address !== 'string' || address === '') throw new TypeError('register(address): address must be a non-empty string');
-    if (this.life.closed) throw new Error(`ServiceRegistry of ${this.parent} was closed`);
+    if (this.life.closed) throw new Error(`AddressRegistry of ${this.parent} was closed`);
     if (this.own && this.address !== address) await this.unregister();
     this.address = address;
     return abortable(signal, () => this.ensure(), () => this.unregister().catch(() => undefined));
@@ -114,8 +115,8 @@ export class ServiceRegistry extends EventEmitter<ServiceRegistryEvents> {
   }
 }
 
-/** Events of a {@link ServiceDiscovery}. */
-export interface ServiceDiscoveryEvents {
+/** Events of a {@link AddressDiscovery}. */
+export interface AddressDiscoveryEvents {
   /** The set of registered addresses changed. */
   change: [addresses: string[]];
   /** A refresh failed; it is retried on the next event or reconnect. */
@@ -128,7 +129,7 @@ export interface ServiceDiscoveryEvents {
  * deletion and re-creation. It can be stopped and started again (a leader that loses its
  * leadership stops watching its workers).
  */
-export class ServiceDiscovery extends EventEmitter<ServiceDiscoveryEvents> {
+export class AddressDiscovery extends EventEmitter<AddressDiscoveryEvents> {
   #cache: ChildrenCache | undefined;
   #addresses: string[] = [];
   #closed = false;
@@ -148,7 +149,7 @@ export class ServiceDiscovery extends EventEmitter<ServiceDiscoveryEvents> {
    * @throws Error after close; ZooKeeperError on failure; the abort reason.
    */
   async start(signal?: AbortSignal): Promise<string[]> {
-    if (this.#closed) throw new Error(`ServiceDiscovery of ${this.parent} was closed`);
+    if (this.#closed) throw new Error(`AddressDiscovery of ${this.parent} was closed`);
     await this.#cache?.close();
     const cache = new ChildrenCache(this.session, this.parent);
     this.#cache = cache;
