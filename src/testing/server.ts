@@ -2,7 +2,7 @@
  * One ZooKeeper server JVM for tests: its config files, its process (start, kill, stop with
  * grace) and the probes that tell when it serves. Ports, temp dirs, TLS material and the exit
  * cleanup live in `ports.ts`, `cleanup.ts` and `tls.ts`; the public wrappers are
- * `TestingServer` and `TestingCluster` in `cluster.ts`.
+ * `TestingServer` in `standalone.ts` and `TestingCluster` in `cluster.ts`.
  * @module
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -17,7 +17,7 @@ import { HOST } from './ports.js';
 import type { TlsMaterial } from './tls.js';
 import type { TestingClusterMember } from './ensemble.js';
 
-/** {@link HOST} of `ports.ts`, re-exported for bench/lib/server.ts, which imports it from here. */
+/** {@link HOST} of `ports.ts`, re-exported (no module in the repository imports it from here). */
 export { HOST };
 
 /** One member of a quorum, as written to `server.N=` lines. */
