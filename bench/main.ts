@@ -5,9 +5,10 @@
  * the options as one JSON argument (bench/lib/parse-options.ts). Exits with the run's code
  * (see bench/lib/errors.ts).
  *
- * Runs one scenario in this process (zk-elect only, or with `--peers`), or `all`: every
- * scenario of zk-elect and of every peer against one fresh local ZooKeeper, each in its own
- * child process, then a table with ratios and targets, and bench/results/latest.{json,md}
+ * Runs one scenario of zk-elect alone in this process; a list, `--peers` or `all` is
+ * orchestrated (bench/orchestrate.ts): each implementation in its own child process against one
+ * server. `all` runs every scenario of zk-elect and of every peer against one fresh local
+ * ZooKeeper, prints a table with ratios and targets, and writes bench/results/latest.{json,md}
  * plus an SVG chart.
  * @module
  */

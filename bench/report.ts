@@ -112,7 +112,7 @@ export function buildReport(a: { opts: BenchOptions; machine: MachineInfo; resul
 
 /**
  * The failover peers the targets compare against (Curator LeaderLatch, kazoo Election, the
- * design's algorithm on the Java client): the targets' "best peer" is the best of these.
+ * classic election recipe on the Java client): the targets' "best peer" is the best of these.
  */
 const ISSUE_PEERS = ['curator', 'java', 'kazoo'];
 /** Run as well, and compared the same way, but not one of the targets' failover peers. */
@@ -180,7 +180,6 @@ function evaluate(r: BenchReport): Target[] {
   return t;
 }
 
-/** zk-elect's floor run with the re-list: close → re-list reply, and notification → reply (p50s). */
 /** The failover targets for one zk-elect run against the best of `peers` (and the floor). */
 function failoverTargets(r: BenchReport, z: FailoverResult, peers: FailoverResult[], o: { headline: boolean; tag: string; floor: boolean }): Target[] {
   const t: Target[] = [];
@@ -227,6 +226,7 @@ function failoverTargets(r: BenchReport, z: FailoverResult, peers: FailoverResul
   return t;
 }
 
+/** zk-elect's floor run with the re-list: close → re-list reply (p50, p99), and notification → reply (p50). */
 function relistFloor(r: BenchReport): { totalP50: number; totalP99: number; afterP50: number } | undefined {
   const f = of<FloorResult>(r.results, 'floor').find((x) => x.relist);
   return f?.relist ? { totalP50: f.relist.totalMs.p50, totalP99: f.relist.totalMs.p99, afterP50: f.relist.afterNotifyMs.p50 } : undefined;

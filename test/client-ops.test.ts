@@ -35,7 +35,7 @@ const has36 = () => atLeast(server.version, '3.6.0');
 /** A fresh, unique base path per test so tests do not see each other's nodes. */
 const base = () => `/ops${++n}`;
 
-/** Resolves with the first event a watcher receives. */
+/** A promise of the first event a watcher receives, and that watcher. */
 function nextEvent(): [Promise<WatchedEvent>, (e: WatchedEvent) => void] {
   let fire!: (e: WatchedEvent) => void;
   const p = new Promise<WatchedEvent>((r) => (fire = r));

@@ -1,6 +1,6 @@
 // Unit tests of the pure codec (src/protocol) against known bytes, plus path validation and
 // connect-string parsing. No network, no server: every expected byte is written out by hand
-// (the five frames of §1.4 of the wire-protocol reference were checked against a 3.8.0 server).
+// (the five worked frames below were checked against a 3.8.0 server).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
@@ -112,7 +112,7 @@ function prng(seed: number): () => number {
   };
 }
 
-// ---- §1.4 worked frames --------------------------------------------------------------------
+// ---- worked frames -------------------------------------------------------------------------
 
 describe('worked frames of §1.4, byte for byte', () => {
   test('ConnectRequest: new session, timeout 30000, readOnly=false', () => {

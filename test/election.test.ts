@@ -23,8 +23,7 @@ after(async () => {
   await server?.stop();
 });
 
-/** Polls `cond` until true or fails after `ms`. */
-
+/** Starts `count` candidates under `parent`, 50 at a time, each with its own session. */
 async function startMany(count: number, parent: string, cs = server.connectString, sessionTimeout = 10000): Promise<LeaderElection[]> {
   const out: LeaderElection[] = [];
   for (let i = 0; i < count; i += 50) {
@@ -34,7 +33,7 @@ async function startMany(count: number, parent: string, cs = server.connectStrin
   return out;
 }
 
-/** Waits until the server holds `count` watches on the children of `parent` (wchp). */
+/** Waits until the server holds `count` watches on the nodes under `parent` (wchp). */
 async function watchesLanded(parent: string, count: number): Promise<void> {
   const watched = async () => {
     let total = 0;
@@ -403,7 +402,7 @@ describe('fencing', () => {
 });
 
 describe('mixed fleet', () => {
-  /** A second, independent implementation of the design's algorithm, with raw client calls. */
+  /** A second, independent implementation of the same election recipe, with raw client calls. */
   async function rawCandidate(parent: string) {
     const zk = await ZooKeeper.connect(server.connectString);
     const me = (await zk.create(`${parent}/c_`, 'raw', { mode: CreateMode.EPHEMERAL_SEQUENTIAL })).split('/').pop()!;

@@ -1,4 +1,4 @@
-// Service registry, discovery, observer and the design's role wiring against real ZooKeeper.
+// Service registry, discovery, observer and ClusterNode's role wiring against real ZooKeeper.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { ClusterNode, LeaderElection, LeaderObserver, SessionKeeper, AddressDiscovery, AddressRegistry, ZooKeeper } from '../src/index.js';

@@ -15,7 +15,7 @@ export interface BenchServer {
   port: number;
   /** tickTime when known (local servers; external: from `conf`, if whitelisted). */
   tickTime?: number;
-  /** What was started: 'external', 'local (full JIT)' or 'TestingServer (C1 only)'. */
+  /** What was started: 'external', 'local (full tiered JIT)' or 'TestingServer (C1 only: …)'. */
   kind: string;
   /** The ZooKeeper release the server reports (`srvr`), when it answers. */
   version?: string;

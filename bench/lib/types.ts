@@ -61,7 +61,8 @@ export interface FailoverResult {
   /**
    * zk-elect only: the same rounds split at the successor's NodeDeleted notification (seen by an
    * extra exists() watch on the leader's node from the successor's own session): close call →
-   * notification, and notification → "I am leader" (the re-list round trip and the client's work).
+   * notification, and notification → "I am leader" (the client's work, plus the re-list round
+   * trip when the successor had other candidates ahead of it besides the leader).
    */
   breakdown?: { notifyMs: LatencySummary; afterNotifyMs: LatencySummary; notifySamplesMs: number[]; afterNotifySamplesMs: number[] };
   /** Separate runs (processes) merged into this result, interleaved with the other implementations. */
@@ -78,7 +79,8 @@ export interface FloorResult {
   samplesMs: number[];
   /**
    * zk-elect only: the watching client lists the parent the moment NodeDeleted arrives — the
-   * re-list every correct election makes after the notification, with no recipe around it.
+   * re-list an election makes after the notification (unless it can lead on the notification
+   * alone), with no recipe around it.
    * `afterNotifyMs`: notification → getChildren reply; `totalMs`: close call → that reply,
    * the floor of any election that re-lists.
    */
@@ -176,4 +178,5 @@ export interface OpsResult {
   sweep?: { window: number; client: string; n: number; figures: OpsFigures }[];
 }
 
+/** Any scenario's result, discriminated by `scenario`. */
 export type ScenarioResult = FailoverResult | FloorResult | HerdResult | ScaleResult | CrashResult | OpsResult;

@@ -13,6 +13,7 @@ export function log(msg: string): void {
   process.stderr.write(`[bench] ${msg}\n`);
 }
 
+/** Resolves after `ms`. */
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -58,12 +59,15 @@ export function fullGc(): void {
   gcFn();
 }
 
-/** A fresh znode name for one benchmark run: `/zk-elect-bench/<what>-<pid>-<time>`. */
+/** A fresh znode name for one benchmark run: `/zk-elect-bench/<what>-<pid>-<time><random>`. */
 export function benchPath(what: string): string {
   return `/zk-elect-bench/${what}-${process.pid}-${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
 }
 
-/** Deletes `path` and everything below it; missing nodes are fine. */
+/**
+ * Deletes `path` and everything below it; missing nodes are fine. Blocks for one list and one
+ * delete per node (500 subtrees at a time). @throws ZooKeeperError other than NoNode.
+ */
 export async function removeTree(zk: ZooKeeper, path: string): Promise<void> {
   let children: string[];
   try {

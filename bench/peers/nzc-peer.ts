@@ -1,9 +1,9 @@
 /**
  * Peer program on node-zookeeper-client 1.1 (the pure-JS client most Node users have):
  *
- *   failover  the design's algorithm written on it (EPHEMERAL_SEQUENTIAL candidates, each
+ *   failover  the classic election recipe written on it (EPHEMERAL_SEQUENTIAL candidates, each
  *             watches only its predecessor with getData and re-lists on NODE_DELETED) — what a
- *             Node user writes by hand today; the leader leaves with client.close();
+ *             Node user writes by hand; the leader leaves with client.close();
  *   floor     client.close() of one session to a second client's NODE_DELETED notification.
  *
  * Progress on stderr; one JSON result line on stdout with the fields of bench/lib/types.ts.
@@ -64,7 +64,7 @@ function closeClient(client: NzcClient): Promise<void> {
   });
 }
 
-/** One candidate of the design's algorithm. */
+/** One candidate of the classic recipe: the smallest leads, each other watches its predecessor. */
 class Candidate {
   leader = false;
   closed = false;

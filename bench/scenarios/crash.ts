@@ -50,7 +50,11 @@ class NodeProcess {
   }
 }
 
-/** Runs the crash scenario with real `zk-elect node` processes. */
+/**
+ * Runs the crash scenario with real `zk-elect node` processes. Blocks for every round (each
+ * about one session timeout). @throws Error when a node does not connect or join within 30 s,
+ * the first node is not the leader, or no new leader comes in time.
+ */
 export async function crashZkElect(p: CrashParams): Promise<CrashResult> {
   const electionPath = benchPath('crash');
   const registryPath = `${electionPath}-registry`;

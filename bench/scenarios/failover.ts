@@ -1,7 +1,8 @@
 /**
  * `failover` for zk-elect: N candidates (LeaderElection, one session each, one process). Each
- * round the leader leaves with `election.close()` — the library's shutdown, which deletes the
- * candidate node and closes the session — and we time from that call to the successor's
+ * round the leader leaves — with `election.close()`, the library's shutdown (an election that
+ * owns its session, as these do, lets its one closeSession delete the candidate node), or with
+ * a bare closeSession for `close: 'session'` — and we time from that call to the successor's
  * `elected` event. The closed candidate re-joins at the back (a new session, untimed), so N
  * stays constant. Warm-up rounds run first and are not counted.
  * @module
@@ -24,16 +25,21 @@ export interface LatencyParams {
   /** Pause between rounds, ms (lets the rejoin's traffic settle). */
   pauseMs: number;
   /**
-   * How the leader leaves: 'election' = `election.close()` (the API: deletes the candidate node,
-   * then closes the session); 'session' = `election.session.close()` (closeSession only, as the
-   * peers' leaders do; the server deletes the node with the session).
+   * How the leader leaves: 'election' = `election.close()` (the API; when connected, an election
+   * that owns its session skips the separate delete and lets closeSession remove the node);
+   * 'session' = `election.session.close()` (closeSession only, as the peers' leaders do;
+   * `election.close()` follows to tidy up).
    */
   close?: CloseMode;
 }
 
 const ROUND_TIMEOUT_MS = 15_000;
 
-/** Runs the failover scenario with zk-elect's LeaderElection. */
+/**
+ * Runs the failover scenario with zk-elect's LeaderElection. Blocks for every round.
+ * @throws Error for fewer than 2 candidates, a round whose successor is not elected within
+ *   15 s, or a round that ends with other than one leader; ZooKeeperError when unreachable.
+ */
 export async function failoverZkElect(p: LatencyParams): Promise<FailoverResult> {
   if (p.candidates < 2) throw new Error('failover needs at least 2 candidates');
   const parent = benchPath(`failover-${p.candidates}`);

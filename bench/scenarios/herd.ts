@@ -141,7 +141,11 @@ async function measure(p: HerdParams, v: Variant): Promise<HerdResult> {
   };
 }
 
-/** zk-elect's LeaderElection: one notification per failover whatever N. */
+/**
+ * The herd scenario with zk-elect's LeaderElection: one notification per failover whatever N.
+ * Blocks for the joins and every round. @throws Error when a round has other than one leader or
+ * no new leader within 30 s; ZooKeeperError when the server fails.
+ */
 export async function herdZkElect(p: HerdParams): Promise<HerdResult> {
   const parent = benchPath('herd');
   const admin = await ZooKeeper.connect(p.server.connectString);
@@ -175,7 +179,10 @@ export async function herdZkElect(p: HerdParams): Promise<HerdResult> {
   }
 }
 
-/** The naive recipe on the raw client: everyone watches the leader node. */
+/**
+ * The herd scenario with the naive recipe on the raw client: everyone watches the leader node.
+ * Blocks and throws as {@link herdZkElect}.
+ */
 export async function herdNaive(p: HerdParams): Promise<HerdResult> {
   const parent = benchPath('herd-naive');
   const admin = await ZooKeeper.connect(p.server.connectString);

@@ -3,9 +3,10 @@
  * requests in flight, every completion issues the next; latency per request from just before
  * the call to its completion.
  *
- * Clients: zk-elect and node-zookeeper-client in this process (bench/scenarios/ops-drivers.ts), and the
- * ZooKeeper 3.8 Java client's async API (getData/create with callbacks) in a long-lived JVM
- * (bench/peers/java/ZkPeer.java `ops`), so its JIT stays warm between batches. Each client is
+ * Clients: zk-elect and node-zookeeper-client in this process (bench/scenarios/ops-drivers.ts),
+ * and the ZooKeeper Java client's async API (getData/create with callbacks; the release Curator
+ * depends on, see bench/lib/peer-install.ts) in a long-lived JVM (bench/peers/java/ZkPeer.java
+ * `ops`), so its JIT stays warm between batches. Each client is
  * warmed up first; then each op runs `runs` times per client, the order rotating each run so
  * drift (server JIT and GC, other load) is shared; the median of each figure is reported.
  * @module
@@ -53,7 +54,10 @@ async function javaRunner(cs: string): Promise<Runner> {
   return { name: 'java', run: (op, target, n, window) => peer.run(op, target, n, window), close: () => peer.close() };
 }
 
-/** Runs the throughput comparison. */
+/**
+ * Runs the throughput comparison. Blocks for every batch of every client.
+ * @throws the first failed request's Error, a Java peer that cannot start, or ZooKeeperError.
+ */
 export async function opsCompare(p: OpsParams): Promise<OpsResult> {
   const admin = await ZooKeeper.connect(p.connectString, { sessionTimeout: 30_000 });
   const root = benchPath('ops');

@@ -22,7 +22,10 @@ export interface ScaleParams {
   timeoutMs: number;
 }
 
-/** Joins N zk-elect candidates and measures time and memory. */
+/**
+ * Joins N zk-elect candidates and measures time and memory. Blocks until all joined (at most
+ * `timeoutMs`). @throws Error when they do not all join in time; ZooKeeperError when the server fails.
+ */
 export async function scaleZkElect(p: ScaleParams): Promise<ScaleResult> {
   const parent = benchPath(`scale-${p.candidates}`);
   const admin = await ZooKeeper.connect(p.connectString, { sessionTimeout: 30_000 });

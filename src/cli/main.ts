@@ -60,8 +60,8 @@ function version(): string {
 }
 
 /**
- * Loads a command's module. The specifier is computed so that tsc does not require modules
- * written by others (or not written yet) to exist at compile time.
+ * Loads a command's module on first use. The specifier is computed, so tsc does not resolve
+ * the command modules at compile time and a build that lacks one still starts (and says so).
  * @throws CliError when the module is missing from this build; its import errors otherwise.
  */
 async function load(name: string): Promise<CommandModule> {

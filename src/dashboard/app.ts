@@ -34,8 +34,9 @@ export interface RunningDashboard {
   model: DashboardModel;
   server: DashboardServer;
   /**
-   * Tears everything down: node processes (SIGTERM, SIGKILL after 3 s), the dashboard's
-   * session, the HTTP server, then the local servers and their temp dir. Idempotent; never rejects.
+   * Tears everything down, in this order: node processes (SIGTERM, SIGKILL after 3 s), the HTTP
+   * server, the dashboard's session, then the local servers and their temp dir. Idempotent;
+   * never rejects.
    */
   close(): Promise<void>;
 }

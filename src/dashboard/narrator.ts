@@ -15,12 +15,12 @@ export interface Line {
   cause?: FailoverCause;
 }
 
-/** `1234 ms` for short spans, `4.02 s` for longer ones. */
+/** `734 ms` below a second, `4.02 s` from a second on. */
 export function formatMs(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`;
 }
 
-/** `node-3 (c_0000000002)`, or whichever of the two is known. */
+/** `node-3 (c_0000000002)`, or just `node-3` while its znode is not known. */
 export function who(node: Pick<NodeView, 'id' | 'znode'>): string {
   return node.znode ? `${node.id} (${node.znode})` : node.id;
 }

@@ -53,7 +53,8 @@ function shortError(err: unknown): string {
 
 /**
  * Polls `targets()` (re-evaluated every round, so kills and restarts show up) every
- * `intervalMs`. Rounds never overlap; a slow server delays only its own round.
+ * `intervalMs` after the previous round ends. Rounds never overlap; a round probes every server
+ * at once and lasts as long as its slowest probe (each has an 800 ms timeout).
  */
 export class ServerPoller extends EventEmitter<ServerPollerEvents> {
   private current: ServerView[] = [];

@@ -23,7 +23,7 @@ export interface ServeOptions {
 
 /** A listening dashboard. */
 export interface DashboardServer {
-  /** `http://127.0.0.1:<port>/` */
+  /** `http://<host>:<port>/` (0.0.0.0 is shown as 127.0.0.1). */
   url: string;
   port: number;
   /** True when the requested port was busy and another one was taken. */

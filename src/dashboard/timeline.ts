@@ -62,7 +62,10 @@ export class FailoverClock {
     this.armed = { at, cause, kind };
   }
 
-  /** The demo's node `id` printed `elected` at `time` (its clock). */
+  /**
+   * The demo's node `id` printed `elected` at `time` (its clock). Returns a failover, measured
+   * from the armed fault, when one was armed at most a minute before; else a plain election.
+   */
   onElected(id: string, time: number): ElectedVerdict {
     const previous = this.leaderId;
     if (previous === id) return { kind: 'again' };

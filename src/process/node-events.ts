@@ -32,7 +32,7 @@ export interface NodeEventFields {
   /** It leads; `failoverMs` when it took over from a predecessor it watched. */
   elected: { epoch: string; failoverMs?: number };
   following: Record<never, never>;
-  /** The watched predecessor is gone: a re-election round starts. */
+  /** The watched predecessor is gone: the node lists again, or leads at once if only the leader was ahead. */
   reelection: { gone: string };
   /** A worker registered (`registered`, `address`), or the leader's view of the workers (`workers`). */
   registry: { registered: string; address: string } | { workers: string[] };

@@ -1,5 +1,5 @@
 /**
- * The design's node, assembled: a candidate in the election that, when elected, unregisters
+ * The leader/worker node, assembled: a candidate in the election that, when elected, unregisters
  * itself from the service registry and watches it (it coordinates the workers), and when it
  * is a worker, registers its address.
  * @module
@@ -37,7 +37,7 @@ export interface ClusterNodeEvents {
   error: [error: unknown];
 }
 
-/** A node of the design: election plus registry, with the role callbacks wired. */
+/** A leader/worker node: election plus registry, with the role callbacks wired. */
 export class ClusterNode extends EventEmitter<ClusterNodeEvents> {
   readonly election: LeaderElection;
   readonly registry: AddressRegistry;
@@ -67,7 +67,8 @@ export class ClusterNode extends EventEmitter<ClusterNodeEvents> {
   /**
    * Connects, joins the election and takes the matching role. Blocks until the first role
    * is applied; `options.signal` aborts both (everything is closed again).
-   * @throws as ZooKeeper.connect; TypeError for a missing address; the abort reason.
+   * @throws as ZooKeeper.connect; TypeError for a missing address; as
+   *   {@link ClusterNode.start} (the node is then closed); the abort reason.
    */
   static async start(connectString: string, options: ClusterNodeOptions & StartOptions): Promise<ClusterNode> {
     const node = await ClusterNode.create(connectString, options);

@@ -1,16 +1,16 @@
 /**
- * The design's znode layout, defined once: the election parent and its candidates `c_<seq>`,
+ * The znode layout, defined once: the election parent and its candidates `c_<seq>`,
  * the service registry and its workers `n_<seq>`. Every recipe, the CLI and the dashboard
  * default to these.
  * @module
  */
 import { sequentialChildren } from './sequence.js';
 
-/** Default election parent, as in the design. */
+/** Default election parent. */
 export const DEFAULT_ELECTION = '/election';
-/** Default registry parent, as in the design. */
+/** Default registry parent. */
 export const DEFAULT_REGISTRY = '/service_registry';
-/** The name prefix of a candidate node: the design's `c_` + 10-digit sequence. */
+/** The name prefix of a candidate node: `c_` + 10-digit sequence (other programs on the same parent use it too). */
 export const CANDIDATE_PREFIX = 'c_';
 /** The name prefix of a registered worker: `n_` + 10-digit sequence. */
 export const WORKER_PREFIX = 'n_';

@@ -1,5 +1,5 @@
 /**
- * Leader election, the design's algorithm: every candidate creates an EPHEMERAL_SEQUENTIAL
+ * Leader election, ZooKeeper's classic recipe: every candidate creates an EPHEMERAL_SEQUENTIAL
  * `c_<seq>` node under the election parent; the smallest sequence leads; every other candidate
  * watches only its immediate predecessor and, when that goes, re-lists the children — leading
  * if it is now the smallest, or else watching its new predecessor. One leader failure wakes one
@@ -145,9 +145,10 @@ export class LeaderElection extends EventEmitter<LeaderElectionEvents> {
 
   /**
    * Connects a session to `connectString` and starts a candidate on it; the session is closed
-   * with the election. Blocks until connected and the first round is done; `options.signal`
-   * aborts both (the session is closed again).
-   * @throws as ZooKeeper.connect (unreachable servers, bad connect string); the abort reason.
+   * with the election. Blocks until connected and the first round is done (it leads or
+   * follows); `options.signal` aborts both (the session is closed again).
+   * @throws as ZooKeeper.connect (unreachable servers, bad connect string); as
+   *   {@link LeaderElection.start} (the election is then closed); the abort reason.
    */
   static async start(connectString: string, options: LeaderElectionOptions & StartOptions = {}): Promise<LeaderElection> {
     const session = await SessionKeeper.open(connectString, withStartSignal(options.zookeeper, options));
@@ -283,7 +284,7 @@ export class LeaderElection extends EventEmitter<LeaderElectionEvents> {
   /**
    * Leads at once, without re-listing, when the predecessor that just went was the only
    * candidate ahead of ours. This is still the smallest-node rule, not "predecessor gone means
-   * leader" (Netflix/curator#115 took leadership when a *middle* predecessor left): the listing
+   * leader" (which would crown a candidate whose *middle* predecessor left): the listing
    * showed no other candidate ahead, and a sequence number, taken from the parent's
    * ever-growing child counter, can never again be smaller than ours. Our node is still there:
    * its own watch is armed, and ZooKeeper delivers a session's notifications in the order of
@@ -525,8 +526,8 @@ export class LeaderElection extends EventEmitter<LeaderElectionEvents> {
    * Runs `ops` as one transaction that commits only while this candidate's leadership holds:
    * a `check` on the leader's own node goes first, so a deposed leader's late write fails
    * instead of overwriting its successor's data. Resolves with the results of `ops`.
-   * @throws NotLeaderError when not leader, or when the server finds the leader node gone;
-   *   the ops' own ZooKeeperError otherwise (e.g. BadVersionError).
+   * @throws NotLeaderError when not leader, or when the server finds the leader node gone or
+   *   the session expired; the ops' own ZooKeeperError otherwise (e.g. BadVersionError).
    */
   async fencedMulti(ops: readonly Op[]): Promise<OpResult[]> {
     const own = this.own;

@@ -30,6 +30,7 @@ export class Lifecycle {
   /** @param name how errors name the recipe, e.g. `LeaderElection of /election`. */
   constructor(private readonly name: string) {}
 
+  /** Where the recipe is: `new`, `started` or `closed`. */
   get state(): LifecycleState {
     return this.#state;
   }

@@ -18,7 +18,7 @@ export interface OwnNode {
 
 
 /**
- * Creates the persistent parents of `path` (each "exists already" is fine).
+ * Creates `path` and its missing parents as persistent nodes (each "exists already" is fine).
  * Blocks for one create per missing level. @throws ZooKeeperError other than NodeExists.
  */
 export async function ensurePath(zk: ZooKeeper, path: string): Promise<void> {
@@ -37,7 +37,8 @@ export async function ensurePath(zk: ZooKeeper, path: string): Promise<void> {
 /**
  * Finds a node of this session under `parent` named `prefix` + sequence: the trace of a
  * create whose reply was lost to a connection loss. Uses getEphemerals (3.6+), and falls back
- * to listing the children and comparing ephemeralOwner on older servers.
+ * to listing the children and comparing ephemeralOwner on older servers. Blocks for one list
+ * plus one exists per candidate name. @throws ZooKeeperError.
  */
 export async function findOwnNode(zk: ZooKeeper, parent: string, prefix: string): Promise<OwnNode | undefined> {
   let names: string[];

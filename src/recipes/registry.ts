@@ -1,8 +1,8 @@
 /**
- * The design's flat service registry: workers register their address as an
- * EPHEMERAL_SEQUENTIAL `n_<seq>` node under `/service_registry`; discovery keeps a cache of
- * every registered address current through a child watch. (Named services in Curator's
- * x-discovery format are `ServiceDiscovery`'s.)
+ * The flat service registry: workers register their address as an EPHEMERAL_SEQUENTIAL
+ * `n_<seq>` node under `/service_registry`; discovery keeps a cache of every registered address
+ * current through a child watch. (Named services in Curator's x-discovery format are
+ * `ServiceDiscovery`'s.)
  * @module
  */
 import { EventEmitter } from 'node:events';
@@ -26,7 +26,8 @@ export interface AddressRegistryEvents {
 /**
  * Registers this process's address in the registry and keeps it registered: across reconnects
  * (the ephemeral node survives), after session expiry (re-created on the new session), and
- * after the node or the parent is deleted (re-created on the next reconnect or `refresh()`).
+ * after the node or the parent is deleted (a watch on the node re-creates it at once; a failed
+ * attempt is retried on the next reconnect).
  */
 export class AddressRegistry extends EventEmitter<AddressRegistryEvents> {
   private own: OwnNode | undefined;

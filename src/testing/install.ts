@@ -42,7 +42,7 @@ export const DEFAULT_ZOOKEEPER_VERSION = NEWEST_ZOOKEEPER['3.9'];
 
 /**
  * The releases `npm run test:compat` runs the integration tests against, oldest first:
- * the last release of each line from 3.5 to 3.7, 3.7.1 (the design's), the newest 3.8 and 3.9,
+ * the last release of each line from 3.5 to 3.7, 3.7.1, the newest 3.8 and 3.9,
  * and Debian 12's package (3.8.0).
  */
 export const TESTED_ZOOKEEPER_VERSIONS: readonly string[] = ['3.5.10', '3.6.4', '3.7.1', '3.7.2', NEWEST_ZOOKEEPER['3.8'], NEWEST_ZOOKEEPER['3.9'], 'debian'];

@@ -2,7 +2,7 @@
  * One ZooKeeper server JVM for tests: its config files, its process (start, kill, stop with
  * grace) and the probes that tell when it serves. Ports, temp dirs, TLS material and the exit
  * cleanup live in `ports.ts`, `cleanup.ts` and `tls.ts`; the public wrappers are
- * `TestingServer` and `TestingCluster` in `cluster.ts`.
+ * `TestingServer` in `standalone.ts` and `TestingCluster` in `cluster.ts`.
  * @module
  */
 import { spawn, type ChildProcess } from 'node:child_process';

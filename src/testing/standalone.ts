@@ -20,7 +20,7 @@ const STANDALONE: ReadonlySet<string> = new Set(['standalone']);
  *
  * @example
  * await using zk = await TestingServer.start();
- * const client = connect(zk.connectString);
+ * const client = await ZooKeeper.connect(zk.connectString);
  */
 export class TestingServer implements TestingEnsemble {
   /** `127.0.0.1:<port>` */

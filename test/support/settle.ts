@@ -12,7 +12,7 @@ export function rejection(p: Promise<unknown>): Promise<unknown> {
   );
 }
 
-/** Settles `p` into a tagged result, so a test can check it has not settled yet. */
+/** Watches `p`: `settled()` tells whether it has settled yet; `result` is `p` itself. */
 export function track<T>(p: Promise<T>): { settled: () => boolean; result: Promise<T> } {
   let done = false;
   p.then(

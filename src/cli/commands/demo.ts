@@ -76,7 +76,8 @@ function friendly(err: unknown): unknown {
 
 /**
  * Runs `zk-elect demo`. Blocks until Ctrl-C / SIGTERM, then tears everything down and resolves
- * 0; resolves 2 for bad flags, 4 without ZooKeeper/Java or a usable port, 1 otherwise. Never throws.
+ * 0; resolves 2 for bad flags, 3 when a `--zookeeper` ensemble is unreachable, 4 without
+ * ZooKeeper/Java or a usable port, 1 otherwise. Never throws.
  */
 export function run(argv: string[]): Promise<number> {
   return runCommand(argv, OPTIONS, USAGE, async ({ values }, ctx) => {

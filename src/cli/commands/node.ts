@@ -1,6 +1,6 @@
 /**
- * `zk-elect node`: the design's node program. It serves a small HTTP endpoint, volunteers for
- * leadership with that endpoint's address as candidate data, registers the address in the
+ * `zk-elect node`: one leader/worker node as a program. It serves a small HTTP endpoint,
+ * volunteers for leadership with that endpoint's address as candidate data, registers the address in the
  * service registry while it is a worker, watches the registry while it leads, and tells the
  * person at the terminal (or a script, with `--json`) everything that happens.
  * @module

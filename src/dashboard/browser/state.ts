@@ -4,7 +4,10 @@
  */
 import type { Snapshot } from '../types.js';
 
-/** The page's memory; every panel module reads it, only the named owners write it. */
+/**
+ * The page's memory. Each field has one writer: main.ts (`snap`, `offset`), actions.ts
+ * (`busy`), render.ts (`keys`) and chain.ts (`leader`).
+ */
 export const state = {
   /** The last snapshot, to redraw with when an action starts or ends. */
   snap: undefined as Snapshot | undefined,
