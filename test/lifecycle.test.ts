@@ -44,6 +44,14 @@ describe('start once, close once', () => {
     await assert.rejects(registry.register('http://a'), /AddressRegistry of \/life\d+ was closed/);
   });
 
+  test('calls that need a running election say so instead of hanging or campaigning', async () => {
+    const election = new LeaderElection(session, { parent: fresh() });
+    await assert.rejects(election.resign(), /not started/);
+    assert.equal(election.status.role, 'latent');
+    await election.close();
+    await assert.rejects(election.waitForLeadership(), /closed before becoming leader/);
+  });
+
   test('concurrent closes share one close; a later close is a no-op', async () => {
     const parent = fresh();
     const election = new LeaderElection(session, { parent });

@@ -33,7 +33,7 @@ export class NodeMetrics {
       name: 'zk_elect_failover_seconds',
       help:
         "Reaction time of a failover: from this node receiving the NodeDeleted notification of the predecessor it watched to this node's elected event " +
-        "(one re-election round: list the children, arm the leader's watch). It does not include the time ZooKeeper took to notice the old leader's death (up to the session timeout after a crash).",
+        "(a re-election round, or none when a successor that was next in line leads on the notification itself). It does not include the time ZooKeeper took to notice the old leader's death (up to the session timeout after a crash).",
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers,
     });

@@ -151,6 +151,8 @@ export class SupervisedChild<E extends object = Record<string, unknown>> {
    * @throws Error naming `what`, with the last stderr lines, if the child exits first or
    *   `timeoutMs` passes.
    */
+  next<T extends E>(match: (event: E) => event is T, options?: NextOptions): Promise<T>;
+  next(match: (event: E) => boolean, options?: NextOptions): Promise<E>;
   next(match: (event: E) => boolean, options: NextOptions = {}): Promise<E> {
     const what = options.what ?? 'an event';
     return new Promise((resolve, reject) => {

@@ -449,6 +449,7 @@ export class LeaderElection extends EventEmitter<LeaderElectionEvents> {
    */
   async resign(): Promise<void> {
     if (this.current.role === 'closed' || this.closing) throw new Error('LeaderElection.resign(): closed');
+    if (this.current.role === 'latent') throw new Error('LeaderElection.resign(): not started');
     await this.leave('resigned');
     this.setStatus({ role: 'joining' });
     this.schedule();
@@ -499,6 +500,7 @@ export class LeaderElection extends EventEmitter<LeaderElectionEvents> {
    */
   waitForLeadership(signal?: AbortSignal): Promise<{ node: string; epoch: bigint }> {
     if (this.isLeader) return Promise.resolve({ node: this.current.node!, epoch: this.current.epoch! });
+    if (this.current.role === 'closed' || this.closing) return Promise.reject(new Error('LeaderElection closed before becoming leader'));
     return new Promise((resolve, reject) => {
       const done = () => (this.off('change', onChange), signal?.removeEventListener('abort', onAbort));
       const onChange = (s: ElectionStatus) => {
