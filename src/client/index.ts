@@ -4,7 +4,10 @@
  * @module
  */
 export { ZooKeeper, sessionIdHex } from './zookeeper.js';
-export type { ZooKeeperOptions, CreateOptions, ZooKeeperEvents } from './zookeeper.js';
+export type { ZooKeeperOptions, CreateOptions, ZooKeeperEvents, SaslOption } from './zookeeper.js';
+export { digestMd5, type DigestMd5Options } from './sasl/digest-md5.js';
+export { digestACL, ipACL, saslACL } from './acl.js';
+export type { SaslExchange, SaslMechanism } from './sasl/mechanism.js';
 export type { WatchedEvent, Watcher } from './watches.js';
 export { realClock } from './clock.js';
 export type { Clock, TimerHandle } from './clock.js';

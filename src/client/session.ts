@@ -19,6 +19,8 @@ import type { Chroot } from './path.js';
 import { Fifo, completeRequest, type PendingRequest } from './pending.js';
 import type { Dialer } from './transport.js';
 import { WatchTables, type WatchedEvent, type Watcher } from './watches.js';
+import { SaslRefusedError, authenticate } from './sasl/exchange.js';
+import type { SaslMechanism } from './sasl/mechanism.js';
 
 /** Settings of a session. */
 export interface SessionConfig {
@@ -32,6 +34,8 @@ export interface SessionConfig {
   dial: Dialer;
   /** Every timer and timestamp of the session. */
   clock: Clock;
+  /** Authenticate every new connection with this SASL mechanism before anything else is sent. */
+  sasl?: SaslMechanism;
   /** Resume an existing session instead of creating one. */
   sessionId?: bigint;
   sessionPassword?: Uint8Array;
@@ -137,9 +141,14 @@ export class Session {
     });
   }
 
+  private takeXid(): number {
+    const xid = this.xid;
+    this.xid = xid >= MAX_XID ? 1 : xid + 1;
+    return xid;
+  }
+
   private send(p: PendingRequest): void {
-    p.xid = this.xid;
-    this.xid = this.xid >= MAX_XID ? 1 : this.xid + 1;
+    p.xid = this.takeXid();
     patchXid(p.frame, p.xid);
     this.inflight.push(p);
     this.conn!.write(p.frame);
@@ -197,6 +206,7 @@ export class Session {
       this.sessionId = resp.sessionId;
       this.password = resp.password;
       this.negotiatedTimeoutMs = resp.timeoutMs;
+      if (this.cfg.sasl && !(await this.authenticate(conn, this.cfg.sasl, timeout))) return false;
       this.onConnected(conn, host, resp.readOnly);
       return true;
     } finally {
@@ -234,6 +244,25 @@ export class Session {
         }),
       );
     });
+  }
+
+  /**
+   * Runs the SASL exchange on a new connection. Returns false when the session should not go
+   * on: the server refused (the session is finished as AuthFailed: a retry would fail the same
+   * way) or it finished meanwhile. @throws on a dropped connection or a timeout (retried).
+   */
+  private async authenticate(conn: Connection, mechanism: SaslMechanism, timeoutMs: number): Promise<boolean> {
+    try {
+      await authenticate(mechanism, { conn, clock: this.cfg.clock, timeoutMs, nextXid: () => this.takeXid() });
+    } catch (err) {
+      if (!(err instanceof SaslRefusedError)) throw err;
+      conn.destroy();
+      this.finish('authfailed', KeeperState.AuthFailed, `SASL: ${err.message}`);
+      return false;
+    }
+    if (this.phase === 'connecting') return true;
+    conn.destroy();
+    return false;
   }
 
   private onConnected(conn: Connection, host: HostPort, readOnly: boolean): void {
@@ -285,6 +314,7 @@ export class Session {
     const xid = r.int();
     const zxid = r.long();
     const err = r.int();
+    if (err === ErrorCode.SESSIONCLOSEDREQUIRESASLAUTH) return this.saslRequired();
     if (xid === Xid.notification) return this.handleNotification(r);
     if (xid === Xid.ping) return;
     if (xid === Xid.auth) return this.handleAuthReply(err);
@@ -314,6 +344,16 @@ export class Session {
     }
     cred?.waiter?.reject(new AuthFailedError(undefined, `authentication failed for scheme "${cred.scheme}"`));
     this.finish('authfailed', KeeperState.AuthFailed, 'the server rejected the credentials');
+  }
+
+  /**
+   * The server requires SASL (`sessionRequireClientSASLAuth`, `enforce.auth.enabled`) and this
+   * client did not authenticate: every request is refused and the session closed, so fail now
+   * rather than reconnect in a loop.
+   */
+  private saslRequired(): void {
+    const why = this.cfg.sasl ? "the server requires SASL and refused this client's requests after authentication" : 'the server requires SASL authentication; connect with the sasl option (e.g. DIGEST-MD5 user and password)';
+    this.finish('authfailed', KeeperState.AuthFailed, why);
   }
 
   /** Calls a watcher after the current reply's promise reactions, in event order. */

@@ -12,8 +12,10 @@ import * as req from '../protocol/requests.js';
 import * as res from '../protocol/responses.js';
 import { realClock, type Clock } from './clock.js';
 import { parseConnectString, type HostPort } from './connect-string.js';
-import { BadArgumentsError, ConnectionLossError, ZooKeeperError, badInput, errorFromCode } from './errors.js';
+import { AuthFailedError, BadArgumentsError, ConnectionLossError, SessionExpiredError, ZooKeeperError, badInput, errorFromCode } from './errors.js';
 import { Chroot, validatePath } from './path.js';
+import { digestMd5, type DigestMd5Options } from './sasl/digest-md5.js';
+import type { SaslMechanism } from './sasl/mechanism.js';
 import { Session } from './session.js';
 import { dialTcp } from './tcp-dialer.js';
 import type { Dialer } from './transport.js';
@@ -58,7 +60,17 @@ export interface ZooKeeperOptions {
    * Aborting after `connect()` resolved does nothing: use `close()`.
    */
   signal?: AbortSignal;
+  /**
+   * SASL authentication, run on every new connection (reconnects and new sessions too) before
+   * any request: `{ mechanism: 'DIGEST-MD5', username, password }` (ZooKeeper's
+   * `DigestLoginModule` users), or any {@link SaslMechanism}. A refusal finishes the client as
+   * `AuthFailed` with the reason (no reconnect loop); the session then has the id `sasl:<user>`.
+   */
+  sasl?: SaslOption;
 }
+
+/** The {@link ZooKeeperOptions.sasl} option: DIGEST-MD5 credentials or a mechanism of your own. */
+export type SaslOption = SaslMechanism | ({ mechanism: 'DIGEST-MD5' } & DigestMd5Options);
 
 /** Options of {@link ZooKeeper.create}. */
 export interface CreateOptions {
@@ -126,6 +138,7 @@ export class ZooKeeper extends EventEmitter<ZooKeeperEvents> {
       maxFrame: options.maxFrameSize ?? 4 * 1024 * 1024,
       dial: options.transport ?? dialTcp,
       clock: this.clock,
+      sasl: saslMechanism(options.sasl),
       sessionId: options.sessionId,
       sessionPassword: options.sessionPassword,
       onState: (state, reason) => this.onState(state, reason),
@@ -139,7 +152,8 @@ export class ZooKeeper extends EventEmitter<ZooKeeperEvents> {
    * Blocks until connected, `connectTimeout` passes, or `options.signal` aborts.
    * @throws BadArgumentsError for a malformed connect string or options (nothing is sent);
    *   ConnectionLossError naming the servers and the last socket error when none answered in time;
-   *   SessionExpiredError when resuming a session that no longer exists;
+   *   SessionExpiredError when resuming a session that no longer exists; AuthFailedError with
+   *   the reason when the server refuses the `sasl` credentials or requires SASL;
    *   `options.signal.reason` when the signal aborts first (at once, dialing nothing, if it
    *   already has). On every failure the attempt's streams and timers are gone when it rejects.
    */
@@ -178,7 +192,8 @@ export class ZooKeeper extends EventEmitter<ZooKeeperEvents> {
           resolve();
         } else if (this.session.isFinished) {
           done();
-          reject(errorFromCode(state === KeeperState.Expired ? ErrorCode.SESSIONEXPIRED : ErrorCode.AUTHFAILED, undefined));
+          const why = this.session.lastError ? `: ${this.session.lastError}` : '';
+          reject(state === KeeperState.Expired ? new SessionExpiredError(undefined, `ZooKeeper session expired${why}`) : new AuthFailedError(undefined, `ZooKeeper authentication failed${why}`));
         }
       };
       const onAbort = () => (done(), reject(signal!.reason));
@@ -584,6 +599,21 @@ function checkOptions(o: ZooKeeperOptions): void {
   if (o.transport !== undefined && typeof o.transport !== 'function') throw badInput('option transport must be a dialer function');
   if (o.clock !== undefined && typeof o.clock?.setTimeout !== 'function') throw badInput('option clock must be a Clock (now, setTimeout, clearTimeout, setInterval, clearInterval)');
   if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) throw badInput('option signal must be an AbortSignal');
+  if (o.sasl !== undefined) {
+    const m = (o.sasl as { mechanism?: unknown }).mechanism;
+    if (m !== undefined && m !== 'DIGEST-MD5') throw badInput(`option sasl: mechanism ${String(m)} is not supported (DIGEST-MD5 is, or pass a SaslMechanism)`);
+    if (m === undefined && typeof (o.sasl as SaslMechanism).exchange !== 'function') throw badInput("option sasl must be { mechanism: 'DIGEST-MD5', username, password } or a SaslMechanism");
+  }
+}
+
+/** The mechanism of a {@link SaslOption}. @throws BadArgumentsError for bad DIGEST-MD5 credentials. */
+function saslMechanism(option: SaslOption | undefined): SaslMechanism | undefined {
+  if (option === undefined || !('mechanism' in option)) return option;
+  try {
+    return digestMd5(option);
+  } catch (err) {
+    throw badInput(`option ${(err as Error).message}`);
+  }
 }
 
 export type { WatchedEvent, Watcher };

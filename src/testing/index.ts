@@ -11,7 +11,7 @@ export { TestingServer } from './standalone.js';
 export { TestingCluster } from './cluster.js';
 export { startEnsemble } from './ensemble.js';
 export type { TestingEnsemble, TestingClusterMember } from './ensemble.js';
-export type { TestingOptions, TestingTls } from './options.js';
+export type { TestingOptions, TestingSasl, TestingTls } from './options.js';
 export {
   findZooKeeper,
   ZooKeeperNotFoundError,

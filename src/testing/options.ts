@@ -33,6 +33,20 @@ export interface TestingOptions {
    * 'full': tiered C1+C2 JIT and a 1 GiB heap, for benchmarks of a steady-state server.
    */
   jit?: 'c1' | 'full';
+  /**
+   * SASL on the servers: a JAAS `Server` section with `DigestLoginModule` users (name →
+   * password), the SASL auth provider (for `sasl:` ACLs and whoAmI), and with `required` every
+   * session must authenticate (`sessionRequireClientSASLAuth`, 3.5.9+/3.6+).
+   */
+  sasl?: TestingSasl;
+}
+
+/** SASL settings of a test ensemble: see {@link TestingOptions.sasl}. */
+export interface TestingSasl {
+  /** DIGEST-MD5 users: name → password. */
+  users: Readonly<Record<string, string>>;
+  /** Refuse every session that does not authenticate with SASL. Default false. */
+  required?: boolean;
 }
 
 /** TLS endpoint details: trust `ca` and connect to `connectString`. */
@@ -85,9 +99,10 @@ export function tlsInfo(material: TlsMaterial, ports: number[]): TestingTls {
 }
 
 /** The session timeout bounds of `opts` that are set, for a server's config. */
-export function sessionLimits(opts: TestingOptions): { minSessionTimeout?: number; maxSessionTimeout?: number } {
+export function sessionLimits(opts: TestingOptions): { minSessionTimeout?: number; maxSessionTimeout?: number; sasl?: TestingSasl } {
   return {
     ...(opts.minSessionTimeout !== undefined ? { minSessionTimeout: opts.minSessionTimeout } : {}),
     ...(opts.maxSessionTimeout !== undefined ? { maxSessionTimeout: opts.maxSessionTimeout } : {}),
+    ...(opts.sasl !== undefined ? { sasl: opts.sasl } : {}),
   };
 }

@@ -15,6 +15,7 @@ import { spawnWatchdog } from '../process/supervised.js';
 import { trackJvm, untrackJvm } from './cleanup.js';
 import { HOST } from './ports.js';
 import type { TlsMaterial } from './tls.js';
+import type { TestingSasl } from './options.js';
 import type { TestingClusterMember } from './ensemble.js';
 
 /** One member of a quorum, as written to `server.N=` lines. */
@@ -43,6 +44,8 @@ export interface ServerSpec {
   cleanupDir?: string;
   /** 'c1' (default): fast start for tests; 'full': tiered C1+C2 and a 1 GiB heap, for benchmarks. */
   jit?: 'c1' | 'full';
+  /** SASL users and whether SASL is required; see TestingOptions.sasl. */
+  sasl?: TestingSasl;
 }
 
 /** Modes in which a quorum member serves clients. */
@@ -262,6 +265,7 @@ export class ZooKeeperServer {
       `-Dlog4j.configuration=file:${path.join(dir, 'log4j.properties')}`,
       `-Dlogback.configurationFile=${path.join(dir, 'logback.xml')}`,
       `-Dzookeeper.log.dir=${dir}`,
+      ...(this.spec.sasl ? [`-Djava.security.auth.login.config=${path.join(dir, 'jaas.conf')}`] : []),
       '-cp',
       this.#install.classpath,
       'org.apache.zookeeper.server.quorum.QuorumPeerMain',
@@ -277,6 +281,7 @@ export class ZooKeeperServer {
     if (peers && peers.length > 0) await writeFile(path.join(dataDir, 'myid'), `${myid}\n`);
     await writeFile(path.join(dir, 'log4j.properties'), log4jConfig(this.logFile));
     await writeFile(path.join(dir, 'logback.xml'), logbackConfig(this.logFile));
+    if (this.spec.sasl) await writeFile(path.join(dir, 'jaas.conf'), jaasConfig(this.spec.sasl));
   }
 }
 
@@ -355,7 +360,25 @@ export function renderConfig(spec: ServerSpec, dataDir: string): string {
       'ssl.clientAuth=none',
     );
   }
+  if (spec.sasl) {
+    // Unknown zoo.cfg keys become `zookeeper.<key>` system properties, which is how both are read.
+    lines.push('authProvider.1=org.apache.zookeeper.server.auth.SASLAuthenticationProvider');
+    if (spec.sasl.required) lines.push('sessionRequireClientSASLAuth=true');
+  }
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * The JAAS file of a SASL server: DigestLoginModule with one `user_NAME="password"` per user.
+ * @throws TypeError for a user name JAAS cannot carry.
+ */
+function jaasConfig(sasl: TestingSasl): string {
+  const quote = (s: string) => `"${s.replace(/(["\\])/g, '\\$1')}"`;
+  const users = Object.entries(sasl.users).map(([name, pw]) => {
+    if (!/^[A-Za-z0-9_.@-]+$/.test(name)) throw new TypeError(`sasl user ${JSON.stringify(name)}: a JAAS option name allows letters, digits and _ . @ - only`);
+    return `  user_${name}=${quote(pw)}`;
+  });
+  return `Server {\n  org.apache.zookeeper.server.auth.DigestLoginModule required\n${users.join('\n')};\n};\n`;
 }
 
 const LOG_PATTERN = '%d{ISO8601} %-5p [%t:%C{1}@%L] - %m%n';
