@@ -4,7 +4,7 @@
  * @module
  */
 export { ZooKeeper, sessionIdHex } from './zookeeper.js';
-export type { ZooKeeperOptions, CreateOptions, ZooKeeperEvents, SaslOption } from './zookeeper.js';
+export type { ZooKeeperOptions, CreateOptions, ZooKeeperEvents, SaslOption, ReadOp, ReadResult, ClientInfo } from './zookeeper.js';
 export { digestMd5, type DigestMd5Options } from './sasl/digest-md5.js';
 export { digestACL, ipACL, saslACL } from './acl.js';
 export type { SaslExchange, SaslMechanism } from './sasl/mechanism.js';

@@ -1,5 +1,5 @@
 /**
- * Operations that ZooKeeper 3.5 lacks, and the memory of which ones a server refused.
+ * Operations that older ZooKeeper releases lack, and the memory of which ones a server refused.
  *
  * Why remember: a 3.5 server answers an opcode it does not know with UNIMPLEMENTED and then
  * closes the connection (3.5.10 logs "Received packet at server of unknown type 103"). A caller
@@ -15,6 +15,8 @@ const INTRODUCED_IN: ReadonlyMap<OpCode, string> = new Map([
   [OpCode.getEphemerals, '3.6.0'],
   [OpCode.getAllChildrenNumber, '3.6.0'],
   [OpCode.addWatch, '3.6.0'],
+  [OpCode.multiRead, '3.6.0'],
+  [OpCode.whoAmI, '3.7.0'],
 ]);
 
 /** Tracks the newer-than-3.5 operations a server of one client has refused. */

@@ -54,6 +54,13 @@ interface Credential {
 }
 
 const PING = encodePing();
+/** OpenSSL's and Node's codes for a certificate the client does not trust or that names another host. */
+const CERTIFICATE_ERRORS: ReadonlySet<string> = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'CERT_UNTRUSTED', 'CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'CERT_SIGNATURE_FAILURE',
+  'CERT_REVOKED', 'CERT_REJECTED', 'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+const isCertificateError = (err: unknown) => CERTIFICATE_ERRORS.has((err as NodeJS.ErrnoException)?.code ?? '');
 const MAX_BACKOFF_MS = 1000;
 /** One shared abort reason for a dial cut short by finish(): nothing reads its stack. */
 const DIAL_ABANDONED = new Error('the session finished during the connect attempt');
@@ -164,6 +171,7 @@ export class Session {
   private async connectLoop(): Promise<void> {
     let passes = 0;
     while (this.phase === 'connecting') {
+      let untrusted = 0;
       for (let i = 0; i < this.cfg.hosts.length && this.phase === 'connecting'; i++) {
         const host = this.cfg.hosts[this.hostIndex];
         this.hostIndex = (this.hostIndex + 1) % this.cfg.hosts.length;
@@ -172,9 +180,12 @@ export class Session {
         } catch (err) {
           // After finish() the reason it gave stays; the dial it aborted says nothing new.
           if (this.phase === 'connecting') this.lastError = `${host.host}:${host.port}: ${(err as Error).message}`;
+          if (isCertificateError(err)) untrusted++;
         }
       }
       if (this.phase !== 'connecting') return;
+      // No server's certificate is trusted: retrying until the timeout would not change that.
+      if (untrusted === this.cfg.hosts.length) return this.finish('authfailed', KeeperState.AuthFailed, `TLS: ${this.lastError} (trust the servers' CA with tls.ca; for a host the certificate does not name, verifyHostname: false)`);
       // A full pass failed: requests made meanwhile fail now rather than wait indefinitely.
       this.failQueue(this.queued, () => new ConnectionLossError(undefined, `no ZooKeeper server reachable (last error: ${this.lastError})`));
       passes++;

@@ -6,6 +6,7 @@ import { EventEmitter } from 'node:events';
 import type tls from 'node:tls';
 import { AddWatchMode, CreateMode, ErrorCode, EventType, KeeperState, OpCode, WatcherType } from '../protocol/constants.js';
 import { encodeMulti, readMultiResults } from '../protocol/multi.js';
+import { encodeMultiRead, readMultiReadResults } from '../protocol/multi-read.js';
 import type { Reader } from '../protocol/reader.js';
 import { OPEN_ACL_UNSAFE, readStat, type ACL, type Stat } from '../protocol/records.js';
 import * as req from '../protocol/requests.js';
@@ -67,10 +68,28 @@ export interface ZooKeeperOptions {
    * `AuthFailed` with the reason (no reconnect loop); the session then has the id `sasl:<user>`.
    */
   sasl?: SaslOption;
+  /**
+   * With `tls`: check that the server's certificate names the host connected to (or
+   * `tls.servername`). Default true. Turn it off only for test ensembles reached by an address
+   * their certificates do not list; the chain of trust is still checked.
+   */
+  verifyHostname?: boolean;
 }
 
 /** The {@link ZooKeeperOptions.sasl} option: DIGEST-MD5 credentials or a mechanism of your own. */
 export type SaslOption = SaslMechanism | ({ mechanism: 'DIGEST-MD5' } & DigestMd5Options);
+
+/** One read of {@link ZooKeeper.multiRead}. */
+export type ReadOp = { op: 'getData'; path: string } | { op: 'getChildren'; path: string };
+
+/** One result of {@link ZooKeeper.multiRead}, in the order of the ops. */
+export type ReadResult = { type: 'getData'; data: Buffer | null; stat: Stat } | { type: 'getChildren'; children: string[] } | { type: 'error'; code: number };
+
+/** One identity of {@link ZooKeeper.whoAmI}: the scheme (`ip`, `sasl`, `digest`, `super`) and the user. */
+export interface ClientInfo {
+  scheme: string;
+  user: string;
+}
 
 /** Options of {@link ZooKeeper.create}. */
 export interface CreateOptions {
@@ -134,7 +153,7 @@ export class ZooKeeper extends EventEmitter<ZooKeeperEvents> {
       chroot: this.chroot,
       sessionTimeoutMs: options.sessionTimeout ?? 30000,
       canBeReadOnly: options.canBeReadOnly ?? false,
-      tls: options.tls === true ? {} : options.tls,
+      tls: tlsOptions(options),
       maxFrame: options.maxFrameSize ?? 4 * 1024 * 1024,
       dial: options.transport ?? dialTcp,
       clock: this.clock,
@@ -306,7 +325,7 @@ export class ZooKeeper extends EventEmitter<ZooKeeperEvents> {
    * {@link send} for an operation newer than 3.5 (see newer-ops.ts): refused locally once a
    * server refused it, and an UNIMPLEMENTED reply names the release it needs.
    */
-  private sendNewer<T>(op: OpCode, path: string, frame: Buffer, decode: (err: number, r: Reader) => T): Promise<T> {
+  private sendNewer<T>(op: OpCode, path: string | undefined, frame: Buffer, decode: (err: number, r: Reader) => T): Promise<T> {
     const refused = this.newerOps.refusal(op, path);
     if (refused) return Promise.reject(refused);
     return this.send(frame, (err, r) => {
@@ -518,6 +537,42 @@ export class ZooKeeper extends EventEmitter<ZooKeeperEvents> {
   }
 
   /**
+   * Reads several nodes in one round trip (ZooKeeper 3.6+). Each op succeeds or fails on its
+   * own, as the server runs them: a missing node is `{ type: 'error', code: ErrorCode.NONODE }`
+   * in its place while the other results stay valid. No watches are set.
+   * @throws BadArgumentsError for a bad path; UnimplementedError on a 3.5 server, as for
+   *   {@link getEphemerals}.
+   */
+  async multiRead(ops: readonly ReadOp[]): Promise<ReadResult[]> {
+    if (!Array.isArray(ops)) throw badInput('multiRead needs an array of ops');
+    if (ops.length === 0) return [];
+    const wire = ops.map((o) => {
+      if (o?.op !== 'getData' && o?.op !== 'getChildren') throw badInput(`multiRead: unknown op ${String((o as { op?: unknown })?.op)} (getData or getChildren)`);
+      return { op: o.op, path: this.path(o.path) };
+    });
+    return this.sendNewer(OpCode.multiRead, ops[0]!.path, encodeMultiRead(wire), (err, r) => {
+      if (err !== 0) throw errorFromCode(err);
+      return readMultiReadResults(r).map((x): ReadResult => (x.op === 'error' ? { type: 'error', code: x.err } : x.op === 'getData' ? { type: 'getData', data: x.data, stat: x.stat } : { type: 'getChildren', children: x.children }));
+    });
+  }
+
+  /**
+   * The identities the server holds for this connection (ZooKeeper 3.7+): always `ip`, plus
+   * `sasl` after SASL, `digest` after `addAuthInfo('digest', ...)`, `super` for a superuser.
+   * @throws UnimplementedError (with `requiredVersion` 3.7.0) on an older server.
+   */
+  async whoAmI(): Promise<ClientInfo[]> {
+    const frame = req.requestWriter(OpCode.whoAmI, 0).finish();
+    return this.sendNewer(OpCode.whoAmI, undefined, frame, (err, r) => {
+      if (err !== 0) throw errorFromCode(err);
+      const n = r.int();
+      const out: ClientInfo[] = [];
+      for (let i = 0; i < n; i++) out.push({ scheme: r.string(), user: r.string() });
+      return out;
+    });
+  }
+
+  /**
    * Resolves with the number of all descendants of a node (recursive).
    * @throws NoNodeError; UnimplementedError on a 3.5 server, as for {@link getEphemerals}.
    */
@@ -604,6 +659,13 @@ function checkOptions(o: ZooKeeperOptions): void {
     if (m !== undefined && m !== 'DIGEST-MD5') throw badInput(`option sasl: mechanism ${String(m)} is not supported (DIGEST-MD5 is, or pass a SaslMechanism)`);
     if (m === undefined && typeof (o.sasl as SaslMechanism).exchange !== 'function') throw badInput("option sasl must be { mechanism: 'DIGEST-MD5', username, password } or a SaslMechanism");
   }
+}
+
+/** The TLS options of the sockets: `tls` with hostname checks off when `verifyHostname` is false. */
+function tlsOptions(o: ZooKeeperOptions): tls.ConnectionOptions | undefined {
+  if (!o.tls) return undefined;
+  const base = o.tls === true ? {} : o.tls;
+  return o.verifyHostname === false ? { ...base, checkServerIdentity: () => undefined } : base;
 }
 
 /** The mechanism of a {@link SaslOption}. @throws BadArgumentsError for bad DIGEST-MD5 credentials. */
