@@ -18,6 +18,7 @@ import { AuthFailedError, ClientClosedError, ConnectionLossError, SessionExpired
 import type { Chroot } from './path.js';
 import { Fifo, completeRequest, type PendingRequest } from './pending.js';
 import type { Dialer } from './transport.js';
+import { fourLetterWord } from './four-letter.js';
 import { WatchTables, type WatchedEvent, type Watcher } from './watches.js';
 import { SaslRefusedError, authenticate } from './sasl/exchange.js';
 import type { SaslMechanism } from './sasl/mechanism.js';
@@ -95,11 +96,19 @@ export class Session {
   /** Aborted when the session finishes, so a dial in progress stops at once. */
   private readonly finished = new AbortController();
   private wake: (() => void) | undefined;
+  /**
+   * Whether a read-write server has accepted this session. Until one has, a session got from a
+   * read-only server is only valid there: reconnect with a new one, as the Java client does.
+   */
+  private seenReadWrite: boolean;
+  /** The next `isro` probe of {@link searchReadWrite}; cleared when the connection goes. */
+  private rwProbeTimer: TimerHandle | undefined;
   private closePromise: Promise<void> | undefined;
 
   constructor(private readonly cfg: SessionConfig) {
     this.negotiatedTimeoutMs = cfg.sessionTimeoutMs;
     this.lastHeard = cfg.clock.now();
+    this.seenReadWrite = cfg.sessionId !== undefined;
     if (cfg.sessionId !== undefined) {
       this.sessionId = cfg.sessionId;
       this.password = Buffer.from(cfg.sessionPassword ?? Buffer.alloc(16));
@@ -249,8 +258,8 @@ export class Session {
         encodeConnectRequest({
           lastZxidSeen: this.lastZxid,
           timeoutMs: this.cfg.sessionTimeoutMs,
-          sessionId: this.sessionId,
-          password: this.password,
+          sessionId: this.seenReadWrite ? this.sessionId : 0n,
+          password: this.seenReadWrite ? this.password : Buffer.alloc(16),
           readOnly: this.cfg.canBeReadOnly,
         }),
       );
@@ -284,11 +293,34 @@ export class Session {
     this.cfg.clock.clearTimeout(this.expiryTimer);
     conn.attach({ onFrame: (f) => this.handleFrame(f), onClose: (err) => this.onConnectionLost(conn, err) });
     this.startPing(conn);
+    if (readOnly) void this.searchReadWrite(conn);
+    else this.seenReadWrite = true;
     this.cfg.onState(readOnly ? KeeperState.ConnectedReadOnly : KeeperState.SyncConnected);
     // Java's order: credentials, then watches, then requests queued while disconnected.
     for (const cred of this.credentials) this.sendAuth(cred);
     this.replayWatches();
     for (const p of this.queued.drain()) this.send(p);
+  }
+
+  /**
+   * While connected to a read-only server, asks the other servers with `isro` whether they
+   * serve read-write again (backing off from 100 ms to 60 s, as the Java client does) and moves
+   * to the first that does: it drops the read-only connection and dials that server next.
+   */
+  private async searchReadWrite(conn: Connection): Promise<void> {
+    const clock = this.cfg.clock;
+    for (let delay = 100; this.conn === conn; delay = Math.min(delay * 2, 60_000)) {
+      await new Promise<void>((resolve) => (this.rwProbeTimer = clock.setTimeout(resolve, delay)));
+      for (let i = 0; i < this.cfg.hosts.length && this.conn === conn; i++) {
+        const host = this.cfg.hosts[i]!;
+        if (host === this.connectedTo) continue;
+        const answer = await fourLetterWord(host.host, host.port, 'isro', { timeoutMs: 1000, tls: this.cfg.tls }).catch(() => '');
+        if (answer.trim() !== 'rw' || this.conn !== conn) continue;
+        this.hostIndex = i;
+        conn.destroy(new Error(`moving to ${host.host}:${host.port}, which serves read-write`));
+        return;
+      }
+    }
   }
 
   private replayWatches(): void {
@@ -385,6 +417,7 @@ export class Session {
     this.conn = null;
     this.connectedTo = undefined;
     this.cfg.clock.clearInterval(this.pingTimer);
+    this.cfg.clock.clearTimeout(this.rwProbeTimer); // its search ends with this connection
     this.lastHeard = conn.lastReceived;
     this.lastError = err?.message ?? 'connection closed by the server';
     this.authInflight = [];
@@ -424,6 +457,7 @@ export class Session {
     this.lastError = reason;
     this.cfg.clock.clearInterval(this.pingTimer);
     this.cfg.clock.clearTimeout(this.expiryTimer);
+    this.cfg.clock.clearTimeout(this.rwProbeTimer);
     this.wake?.();
     this.finished.abort(DIAL_ABANDONED);
     this.attemptConn?.destroy();

@@ -44,6 +44,8 @@ export function encodeConnectRequest(req: ConnectRequest): Buffer {
  * only when present. @throws DecodeError if truncated.
  */
 export function decodeConnectResponse(payload: Buffer): ConnectResponse {
+  // A read-only server without local sessions answers a new session with a bare ReplyHeader.
+  if (payload.length === 16) throw new Error(`the server refused to create a session (error ${payload.readInt32BE(12)}${payload.readInt32BE(12) === -119 ? ': a read-only server needs localSessionsEnabled=true to serve new sessions' : ''})`);
   const r = new Reader(payload);
   const protocolVersion = r.int();
   const timeoutMs = r.int();

@@ -425,9 +425,10 @@ export class LeaderElection extends EventEmitter<LeaderElectionEvents> {
     const role = this.current.role;
     if (state === KeeperState.Disconnected) this.disconnects++;
     if (role === 'closed' || role === 'latent') return;
-    if (state === KeeperState.Disconnected && role === 'leader') {
+    // A read-only server means a partition: this leader may be on the minority side.
+    if ((state === KeeperState.Disconnected || state === KeeperState.ConnectedReadOnly) && role === 'leader') {
       this.setStatus({ ...this.current, role: 'suspended' });
-      this.emit('suspended', reason);
+      this.emit('suspended', state === KeeperState.ConnectedReadOnly ? 'connected to a read-only server (the quorum is partitioned)' : reason);
     } else if (state === KeeperState.SyncConnected) {
       this.schedule(); // re-verify after every reconnect; resumes a suspended leader
     } else if (state === KeeperState.Expired) {

@@ -8,7 +8,7 @@ import type { SrvrInfo } from '../client/four-letter.js';
 import { makeTempDir, removeTempDir } from './cleanup.js';
 import type { TestingClusterMember, TestingEnsemble } from './ensemble.js';
 import type { ZooKeeperInstall } from './install.js';
-import { DEFAULT_TICK_MS, deadlineOf, installOf, sessionLimits, startTimeoutOf, tlsInfo, type TestingOptions, type TestingTls } from './options.js';
+import { DEFAULT_TICK_MS, deadlineOf, installOf, serverSettings, startTimeoutOf, tlsInfo, type TestingOptions, type TestingTls } from './options.js';
 import { getFreePorts } from './ports.js';
 import { QUORUM_MODES, ZooKeeperServer, serverById, waitUntil, type PeerSpec } from './server.js';
 import { createTlsMaterial } from './tls.js';
@@ -178,7 +178,7 @@ async function createServers(install: ZooKeeperInstall, size: number, tempDir: s
         clientPort: portsOf(i, 0),
         tickTime: opts.tickTime ?? DEFAULT_TICK_MS,
         peers,
-        ...sessionLimits(opts),
+        ...serverSettings(opts),
         ...(material ? { tls: material, securePort: portsOf(i, 3) } : {}),
       }),
   );

@@ -39,6 +39,13 @@ export interface TestingOptions {
    * session must authenticate (`sessionRequireClientSASLAuth`, 3.5.9+/3.6+).
    */
   sasl?: TestingSasl;
+  /**
+   * Let a server that lost its quorum serve reads (`-Dreadonlymode.enabled=true`), for clients
+   * connecting with `canBeReadOnly`, with local sessions (a read-only server cannot create
+   * global ones; a local session upgrades when it creates an ephemeral). Only quorum members
+   * can be read-only. Default false.
+   */
+  readOnlyMode?: boolean;
 }
 
 /** SASL settings of a test ensemble: see {@link TestingOptions.sasl}. */
@@ -98,9 +105,10 @@ export function tlsInfo(material: TlsMaterial, ports: number[]): TestingTls {
   };
 }
 
-/** The session timeout bounds of `opts` that are set, for a server's config. */
-export function sessionLimits(opts: TestingOptions): { minSessionTimeout?: number; maxSessionTimeout?: number; sasl?: TestingSasl } {
+/** The settings of `opts` that go into every server's config (session bounds, SASL, read-only mode). */
+export function serverSettings(opts: TestingOptions): { minSessionTimeout?: number; maxSessionTimeout?: number; sasl?: TestingSasl; readOnlyMode?: boolean } {
   return {
+    ...(opts.readOnlyMode ? { readOnlyMode: true } : {}),
     ...(opts.minSessionTimeout !== undefined ? { minSessionTimeout: opts.minSessionTimeout } : {}),
     ...(opts.maxSessionTimeout !== undefined ? { maxSessionTimeout: opts.maxSessionTimeout } : {}),
     ...(opts.sasl !== undefined ? { sasl: opts.sasl } : {}),

@@ -46,6 +46,8 @@ export interface ServerSpec {
   jit?: 'c1' | 'full';
   /** SASL users and whether SASL is required; see TestingOptions.sasl. */
   sasl?: TestingSasl;
+  /** Serve reads without a quorum; see TestingOptions.readOnlyMode. */
+  readOnlyMode?: boolean;
 }
 
 /** Modes in which a quorum member serves clients. */
@@ -266,6 +268,7 @@ export class ZooKeeperServer {
       `-Dlogback.configurationFile=${path.join(dir, 'logback.xml')}`,
       `-Dzookeeper.log.dir=${dir}`,
       ...(this.spec.sasl ? [`-Djava.security.auth.login.config=${path.join(dir, 'jaas.conf')}`] : []),
+      ...(this.spec.readOnlyMode ? ['-Dreadonlymode.enabled=true'] : []),
       '-cp',
       this.#install.classpath,
       'org.apache.zookeeper.server.quorum.QuorumPeerMain',
@@ -359,6 +362,10 @@ export function renderConfig(spec: ServerSpec, dataDir: string): string {
       // No client certificates: with clientAuth=none no trust store is needed (the JDK default is used).
       'ssl.clientAuth=none',
     );
+  }
+  if (spec.readOnlyMode) {
+    // A read-only server refuses to create global sessions (NOTREADONLY): new clients need local ones.
+    lines.push('localSessionsEnabled=true', 'localSessionsUpgradingEnabled=true');
   }
   if (spec.sasl) {
     // Unknown zoo.cfg keys become `zookeeper.<key>` system properties, which is how both are read.

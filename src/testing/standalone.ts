@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { SrvrInfo } from '../client/four-letter.js';
 import { makeTempDir, removeTempDir } from './cleanup.js';
 import type { TestingClusterMember, TestingEnsemble } from './ensemble.js';
-import { DEFAULT_TICK_MS, deadlineOf, installOf, sessionLimits, tlsInfo, type TestingOptions, type TestingTls } from './options.js';
+import { DEFAULT_TICK_MS, deadlineOf, installOf, serverSettings, tlsInfo, type TestingOptions, type TestingTls } from './options.js';
 import { getFreePorts } from './ports.js';
 import { ZooKeeperServer, serverById } from './server.js';
 import { createTlsMaterial } from './tls.js';
@@ -86,7 +86,7 @@ export class TestingServer implements TestingEnsemble {
         jit: opts.jit ?? 'c1',
         clientPort: clientPort as number,
         tickTime: opts.tickTime ?? DEFAULT_TICK_MS,
-        ...sessionLimits(opts),
+        ...serverSettings(opts),
         ...(material ? { tls: material, securePort: securePort as number } : {}),
       });
       await server.start();
