@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { AuthFailedError, CreateMode, KeeperState, NoAuthError, OPEN_ACL_UNSAFE, ZooKeeper, digestACL, saslACL, type ZooKeeperOptions } from '../src/index.js';
 import { digestResponse, parseDirectives } from '../src/client/sasl/digest-md5.js';
-import { TestingServer } from '../src/testing/index.js';
+import { TestingCluster, TestingServer } from '../src/testing/index.js';
 import { recordStates } from './support/states.js';
 
 const USERS = { bob: 'secret', alice: 'wonder"land' };
@@ -137,5 +137,29 @@ describe('a server without SASL', () => {
     const err = await ZooKeeper.connect(server.connectString, { connectTimeout: 10_000, ...bob }).catch((e: unknown) => e);
     assert.ok(err instanceof AuthFailedError, String(err));
     assert.match(err.message, /has no SASL configured/);
+  });
+});
+
+describe('a SASL quorum', () => {
+  let cluster: TestingCluster;
+  before(async () => {
+    cluster = await TestingCluster.start(3, { tickTime: 250, sasl: { users: USERS, required: true } });
+  });
+  after(() => cluster?.stop());
+
+  test('moving to another member authenticates again there: the same session still passes its sasl ACL', async () => {
+    const zk = await connect(cluster.connectString, { ...bob, sessionTimeout: 20_000 });
+    await zk.create('/quorum-bobs', 'q', { acl: [saslACL('bob')] });
+    const log = recordStates(zk);
+    const sessionId = zk.sessionId;
+    const first = cluster.servers.find((m) => zk.connectedServer === `${m.host}:${m.port}`);
+    assert.ok(first, `connected to a member (${zk.connectedServer})`);
+    await cluster.kill(first.id);
+    await log.when(KeeperState.Disconnected, 10_000);
+    await zk.whenConnected();
+    assert.notEqual(zk.connectedServer, `${first.host}:${first.port}`, 'another member');
+    assert.equal(zk.sessionId, sessionId);
+    assert.equal((await zk.getData('/quorum-bobs')).data?.toString(), 'q');
+    await cluster.restart(first.id);
   });
 });
