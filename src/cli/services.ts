@@ -5,8 +5,8 @@
  * @module
  */
 import { sessionIdHex } from '../client/index.js';
-import { buildUri, DEFAULT_BASE_PATH, type ServiceInstance } from '../recipes/discovery/instance.js';
-import type { DirectoryInstance, DirectoryView } from '../recipes/service-directory.js';
+import { DEFAULT_BASE_PATH, type ServiceInstance } from '../recipes/discovery/instance.js';
+import { uriOf, type DirectoryInstance, type DirectoryView } from '../recipes/service-directory.js';
 import { pathOption } from './args.js';
 
 /** parseArgs option spec of the services' base path (for `services`, `register`, `status`). */
@@ -20,16 +20,6 @@ export const BASE_PATH_HELP = `      --base-path <p>       named services' paren
 /** Reads `--base-path` (default {@link DEFAULT_BASE_PATH}). @throws UsageError for an invalid path. */
 export function basePathFlag(values: Record<string, unknown>): string {
   return pathOption(values['base-path'] as string | undefined, 'base-path', DEFAULT_BASE_PATH);
-}
-
-/** The instance's URI from its uriSpec, or undefined without one (or when it cannot be built). Never throws. */
-export function uriOf(instance: ServiceInstance): string | undefined {
-  if (!instance.uriSpec) return undefined;
-  try {
-    return buildUri(instance);
-  } catch {
-    return undefined;
-  }
 }
 
 /** `host:port`, `host` without a port. */

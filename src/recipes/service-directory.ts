@@ -10,7 +10,7 @@ import { ChildrenCache } from './children-cache.js';
 import { emitBackgroundError, isTransient } from './errors.js';
 import type { SessionKeeper } from './session-keeper.js';
 import { join } from './sequence.js';
-import type { ServiceInstance } from './discovery/instance.js';
+import { buildUri, type ServiceInstance } from './discovery/instance.js';
 import type { ServiceCache } from './discovery/service-cache.js';
 import { ServiceDiscovery } from './discovery/service-discovery.js';
 
@@ -43,6 +43,16 @@ export interface ServiceDirectoryEvents {
   view: [view: DirectoryView];
   /** A read failed for another reason than a connection problem (or an instance was malformed). */
   error: [error: unknown];
+}
+
+/** The instance's URI from its uriSpec; undefined without one (or when it cannot be built). Never throws. */
+export function uriOf(instance: ServiceInstance): string | undefined {
+  if (!instance.uriSpec) return undefined;
+  try {
+    return buildUri(instance);
+  } catch {
+    return undefined;
+  }
 }
 
 const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);

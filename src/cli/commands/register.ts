@@ -15,7 +15,8 @@ import { CliError, EXIT, UsageError } from '../errors.js';
 import { reportSessionState } from '../follow.js';
 import { Reporter } from '../output.js';
 import { onShutdownSignal } from '../signals.js';
-import { BASE_PATH_HELP, BASE_PATH_OPTIONS, basePathFlag, uriOf } from '../services.js';
+import { uriOf } from '../../recipes/service-directory.js';
+import { BASE_PATH_HELP, BASE_PATH_OPTIONS, basePathFlag } from '../services.js';
 
 /** The uriSpec registered without `--uri-spec`: what Spring Cloud Zookeeper writes. */
 const DEFAULT_URI_SPEC = '{scheme}://{address}:{port}';
