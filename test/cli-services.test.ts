@@ -7,6 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { TestingServer } from '../src/testing/index.js';
 import { SupervisedChild } from '../src/process/supervised.js';
+import { alive } from './support/process.js';
+import { until } from './support/wait.js';
 
 const MAIN = path.join(path.dirname(fileURLToPath(import.meta.url)), '../src/cli/main.js');
 const children = new Set<{ kill(signal: NodeJS.Signals): unknown }>();
@@ -22,7 +24,7 @@ after(async () => {
 });
 
 /** One `--json` line of register. */
-type RegisterEvent = { event: string; id?: string; path?: string; service?: string; uri?: string; code?: number | null; signal?: string | null; forwarded?: boolean };
+type RegisterEvent = { event: string; pid?: number; id?: string; path?: string; service?: string; uri?: string; code?: number | null; signal?: string | null; forwarded?: boolean };
 /** One instance of a `services --json` line. */
 type InstanceJson = { name: string; id: string; address: string; port: number; sslPort: number | null; payload: unknown; uri?: string; owner: string | null; serviceType: string };
 type ServicesEvent = { event: string; basePath: string; services: { name: string; instances: InstanceJson[] }[] };
@@ -152,6 +154,18 @@ describe('zk-elect register and services', () => {
     assert.equal((await reg.next('signal')).forwarded, true);
     await reg.next('unregistered');
     assert.deepEqual(await instancesOf(basePath, 'worker'), []);
+  });
+
+  test('-- COMMAND never outlives register: a SIGKILLed register takes its command with it', async () => {
+    const basePath = `/cli-services-${++n}`;
+    const reg = new Register(['--base-path', basePath, '--service', 'worker', '--address', '127.0.0.1', '--port', '9002', '--', process.execPath, '-e', EXIT_ON_STDIN], 'stderr');
+    const started = await reg.next('child-started');
+    await stdoutLine(reg.child, 'ready from the command');
+    assert.ok(alive(started.pid!));
+    reg.child.kill('SIGKILL');
+    await reg.child.exited;
+    // Nothing announces the death of a process that is not our child: poll for it.
+    await until(() => !alive(started.pid!), 10_000, 'the command to be killed by the watchdog');
   });
 
   test('status shows the named services beside the registry, in text and --json', async () => {
