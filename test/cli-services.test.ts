@@ -1,47 +1,23 @@
 // `zk-elect register` and `zk-elect services` as a person or a script uses them: real
 // processes against a real ZooKeeper, waiting on their lines, never on sleeps.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { TestingServer } from '../src/testing/index.js';
 import { SupervisedChild } from '../src/process/supervised.js';
+import { MAIN, runCli, spawned as children, withZooKeeper } from './support/cli.js';
 import { alive } from './support/process.js';
 import { until } from './support/wait.js';
 
-const MAIN = path.join(path.dirname(fileURLToPath(import.meta.url)), '../src/cli/main.js');
-const children = new Set<{ kill(signal: NodeJS.Signals): unknown }>();
 let server: TestingServer;
 let n = 0;
 
-before(async () => {
-  server = await TestingServer.start({ tickTime: 250 });
-});
-after(async () => {
-  for (const c of children) c.kill('SIGKILL');
-  await server?.stop();
-});
+withZooKeeper((s) => (server = s));
 
 /** One `--json` line of register. */
 type RegisterEvent = { event: string; pid?: number; id?: string; path?: string; service?: string; uri?: string; code?: number | null; signal?: string | null; forwarded?: boolean };
 /** One instance of a `services --json` line. */
 type InstanceJson = { name: string; id: string; address: string; port: number; sslPort: number | null; payload: unknown; uri?: string; owner: string | null; serviceType: string };
 type ServicesEvent = { event: string; basePath: string; services: { name: string; instances: InstanceJson[] }[] };
-
-/** Runs a short-lived CLI command to completion. */
-function runCli(args: string[], timeoutMs = 15000): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ZK_CONNECT: '' } });
-    children.add(proc);
-    let stdout = '';
-    let stderr = '';
-    proc.stdout.on('data', (d) => (stdout += d));
-    proc.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => (proc.kill('SIGKILL'), reject(new Error(`zk-elect ${args.join(' ')} did not exit; stderr: ${stderr}`))), timeoutMs);
-    proc.once('exit', (code) => (clearTimeout(timer), children.delete(proc), resolve({ code, stdout, stderr })));
-  });
-}
 
 /** `zk-elect services --json` once: its instances of `service` under `basePath`. */
 async function instancesOf(basePath: string, service: string): Promise<InstanceJson[]> {
@@ -90,6 +66,14 @@ class Register {
   }
 }
 
+/** `register -- node -e EXIT_ON_STDIN` on `port`, once its command has said it is ready. */
+async function sidecar(basePath: string, port: number): Promise<{ reg: Register; started: RegisterEvent }> {
+  const reg = new Register(['--base-path', basePath, '--service', 'worker', '--address', '127.0.0.1', '--port', String(port), '--', process.execPath, '-e', EXIT_ON_STDIN], 'stderr');
+  const started = await reg.next('child-started');
+  await stdoutLine(reg.child, 'ready from the command');
+  return { reg, started };
+}
+
 /** Resolves once `child` has printed `line` on stdout (already, or from now on). */
 function stdoutLine(child: SupervisedChild<RegisterEvent>, line: string): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -128,10 +112,9 @@ describe('zk-elect register and services', () => {
 
   test('-- COMMAND: registered while the command runs, unregistered when it exits, its exit code passed on', async () => {
     const basePath = `/cli-services-${++n}`;
-    const reg = new Register(['--base-path', basePath, '--service', 'worker', '--address', '127.0.0.1', '--port', '9000', '--', process.execPath, '-e', EXIT_ON_STDIN], 'stderr');
     // The command's own stdout reaches stdout untouched; register's JSON lines are on stderr.
+    const { reg } = await sidecar(basePath, 9000);
     const registered = await reg.next('registered');
-    await stdoutLine(reg.child, 'ready from the command');
     assert.equal((await instancesOf(basePath, 'worker'))[0]?.id, registered.id);
     reg.child.stdin!.write('7\n');
     assert.deepEqual(await reg.child.exited, { code: 7, signal: null });
@@ -144,9 +127,7 @@ describe('zk-elect register and services', () => {
 
   test('-- COMMAND: SIGTERM is passed on to the command, which is killed by it: exit 128 + 15', async () => {
     const basePath = `/cli-services-${++n}`;
-    const reg = new Register(['--base-path', basePath, '--service', 'worker', '--address', '127.0.0.1', '--port', '9001', '--', process.execPath, '-e', EXIT_ON_STDIN], 'stderr');
-    await reg.next('child-started');
-    await stdoutLine(reg.child, 'ready from the command');
+    const { reg } = await sidecar(basePath, 9001);
     reg.child.kill('SIGTERM');
     assert.equal((await reg.child.exited).code, 128 + 15);
     const exited = await reg.next('child-exited');
@@ -158,9 +139,7 @@ describe('zk-elect register and services', () => {
 
   test('-- COMMAND never outlives register: a SIGKILLed register takes its command with it', async () => {
     const basePath = `/cli-services-${++n}`;
-    const reg = new Register(['--base-path', basePath, '--service', 'worker', '--address', '127.0.0.1', '--port', '9002', '--', process.execPath, '-e', EXIT_ON_STDIN], 'stderr');
-    const started = await reg.next('child-started');
-    await stdoutLine(reg.child, 'ready from the command');
+    const { reg, started } = await sidecar(basePath, 9002);
     assert.ok(alive(started.pid!));
     reg.child.kill('SIGKILL');
     await reg.child.exited;
