@@ -43,42 +43,47 @@ export function encodeInstance(instance: ServiceInstance): Buffer {
   return Buffer.from(JSON.stringify(wire), 'utf8');
 }
 
-/** Reads one field of the parsed object; `check` throws a reason string when the type is wrong. */
+/** Reads one field of the parsed object, or throws {@link expected} when its type is wrong. */
 type Field<T> = (value: unknown) => T;
 
+/** Rejects a field's value: `what` says what it must be. */
+function expected(what: string): never {
+  throw new TypeError(what);
+}
+
 const text: Field<string> = (v) => {
-  if (typeof v !== 'string') throw 'a string';
+  if (typeof v !== 'string') expected('a string');
   return v;
 };
 const portOrNull: Field<number | null> = (v) => {
   if (v == null) return null;
-  if (!Number.isInteger(v) || (v as number) < -2147483648 || (v as number) > 2147483647) throw 'an integer or null';
+  if (!Number.isInteger(v) || (v as number) < -2147483648 || (v as number) > 2147483647) expected('an integer or null');
   return v as number;
 };
 const epochMs: Field<number> = (v) => {
   if (v === undefined) return 0; // Jackson leaves a missing long at 0
-  if (!Number.isSafeInteger(v)) throw 'an integer (ms since the epoch)';
+  if (!Number.isSafeInteger(v)) expected('an integer (ms since the epoch)');
   return v as number;
 };
 const serviceType: Field<ServiceType> = (v) => {
   if (v == null) return 'DYNAMIC'; // Curator's default
-  if (!SERVICE_TYPES.includes(v as ServiceType)) throw `one of ${SERVICE_TYPES.join(', ')}`;
+  if (!SERVICE_TYPES.includes(v as ServiceType)) expected(`one of ${SERVICE_TYPES.join(', ')}`);
   return v as ServiceType;
 };
 const uriSpec: Field<UriSpec | null> = (v) => {
   if (v == null) return null;
   const parts = (v as { parts?: unknown }).parts;
-  if (typeof v !== 'object' || Array.isArray(v) || (parts != null && !Array.isArray(parts))) throw 'null or {"parts":[...]}';
+  if (typeof v !== 'object' || Array.isArray(v) || (parts != null && !Array.isArray(parts))) expected('null or {"parts":[...]}');
   return { parts: ((parts as unknown[] | null) ?? []).map(uriPart) };
 };
 const uriPart = (p: unknown) => {
   const { value, variable } = (p ?? {}) as { value?: unknown; variable?: unknown };
-  if (typeof p !== 'object' || typeof value !== 'string' || typeof variable !== 'boolean') throw 'parts of {"value":string,"variable":boolean}';
+  if (typeof p !== 'object' || typeof value !== 'string' || typeof variable !== 'boolean') expected('parts of {"value":string,"variable":boolean}');
   return { value, variable };
 };
 const enabled: Field<boolean> = (v) => {
   if (v === undefined || v === null) return true; // compatible mode writes none: missing means enabled
-  if (typeof v !== 'boolean') throw 'a boolean';
+  if (typeof v !== 'boolean') expected('a boolean');
   return v;
 };
 
@@ -86,8 +91,8 @@ const enabled: Field<boolean> = (v) => {
 function field<T>(path: string, obj: Record<string, unknown>, key: string, read: Field<T>): T {
   try {
     return read(obj[key]);
-  } catch (reason) {
-    throw new InvalidInstanceError(path, `"${key}" must be ${String(reason)}, not ${JSON.stringify(obj[key]) ?? 'missing'}`);
+  } catch (e) {
+    throw new InvalidInstanceError(path, `"${key}" must be ${(e as Error).message}, not ${JSON.stringify(obj[key]) ?? 'missing'}`);
   }
 }
 
