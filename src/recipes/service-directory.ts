@@ -89,6 +89,8 @@ export class ServiceDirectory extends EventEmitter<ServiceDirectoryEvents> {
   readonly #discovery: ServiceDiscovery;
   readonly #names: ChildrenCache;
   readonly #caches = new Map<string, ServiceCache>();
+  /** Each cache's first read, so that a view waits for every service listed, not only the new ones. */
+  readonly #opened = new Map<string, Promise<void>>();
   /** Each service's instances with owners, as last read (a cache's change is read asynchronously). */
   readonly #services = new Map<string, DirectoryInstance[]>();
   readonly #owners: OwnerReader;
@@ -102,7 +104,7 @@ export class ServiceDirectory extends EventEmitter<ServiceDirectoryEvents> {
     this.basePath = this.#discovery.basePath;
     this.#owners = new OwnerReader(session, this.basePath);
     this.#names = new ChildrenCache(session, this.basePath);
-    this.#names.on('change', (children) => void this.#sync(children.map((c) => c.name)));
+    this.#names.on('change', (children) => this.#sync(children.map((c) => c.name)).catch((e) => emitBackgroundError(this, e, 'service directory')));
     this.#names.on('error', (e) => emitBackgroundError(this, e, 'service directory'));
   }
 
@@ -129,19 +131,28 @@ export class ServiceDirectory extends EventEmitter<ServiceDirectoryEvents> {
   async #sync(names: string[]): Promise<void> {
     if (this.#closed) return;
     const keep = new Set(names);
-    for (const [name, cache] of this.#caches) {
+    for (const name of [...this.#opened.keys()]) {
       if (keep.has(name)) continue;
+      void this.#caches.get(name)?.close();
       this.#caches.delete(name);
+      this.#opened.delete(name);
       this.#services.delete(name);
-      void cache.close();
     }
-    const fresh = names.filter((n) => !this.#caches.has(n));
-    await Promise.all(fresh.map((name) => this.#open(name)));
+    // Each name is opened once while listed, even if opening it failed (reported once).
+    for (const name of names) if (!this.#opened.has(name)) this.#opened.set(name, this.#open(name));
+    await Promise.all(names.map((name) => this.#opened.get(name)));
     this.#changed();
   }
 
+  /** Opens the cache of service `name` and reads it. Never rejects: failures are `error` events. */
   async #open(name: string): Promise<void> {
-    const cache = this.#discovery.serviceCache(name);
+    let cache: ServiceCache;
+    try {
+      cache = this.#discovery.serviceCache(name);
+    } catch (err) {
+      // A child that is no valid service name (another tool's node): reported, not followed.
+      return void emitBackgroundError(this, err, 'service directory');
+    }
     this.#caches.set(name, cache);
     const update = async (instances: readonly ServiceInstance[]) => {
       const withOwners = await this.#owners.of(name, instances);
