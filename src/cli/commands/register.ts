@@ -4,25 +4,21 @@
  * exactly as long as that command runs (a sidecar for programs in any language).
  * @module
  */
-import { constants } from 'node:os';
 import { SessionKeeper } from '../../recipes/session-keeper.js';
 import { parseUriSpec, validateServiceName, type NewServiceInstance } from '../../recipes/discovery/instance.js';
 import { ServiceDiscovery } from '../../recipes/discovery/service-discovery.js';
-import { SupervisedChild } from '../../process/supervised.js';
 import { COMMON_HELP, COMMON_OPTIONS, connectFlags, intOption } from '../args.js';
 import { runCommand } from '../command.js';
-import { CliError, EXIT, UsageError } from '../errors.js';
+import { EXIT, UsageError } from '../errors.js';
 import { reportSessionState } from '../follow.js';
 import { Reporter } from '../output.js';
 import { onShutdownSignal } from '../signals.js';
+import { runSidecar } from '../sidecar.js';
 import { uriOf } from '../../recipes/service-directory.js';
 import { BASE_PATH_HELP, BASE_PATH_OPTIONS, basePathFlag } from '../services.js';
 
 /** The uriSpec registered without `--uri-spec`: what Spring Cloud Zookeeper writes. */
 const DEFAULT_URI_SPEC = '{scheme}://{address}:{port}';
-
-/** The shell's exit code for a command that cannot be run (not found, not executable). */
-const CANNOT_RUN = 127;
 
 const USAGE = `Usage: zk-elect register --service NAME --address HOST --port N [flags] [-- COMMAND ARGS...]
 
@@ -162,7 +158,8 @@ async function hold(o: HoldOptions): Promise<number> {
       const path = discovery.pathOf(instance);
       const uri = uriOf(instance);
       out.event('registered', { service, id, path, address: instance.address, port: instance.port, sslPort: instance.sslPort, uri }, `Registered ${service} instance ${id} as ${path}${uri ? ` (${uri})` : ''}`, toStderr);
-      const code = o.command.length > 0 ? await runSidecar(o.command, out, (f) => (onSignal = f)) : await untilSignal(stop.signal, out);
+      // A signal that came while registering means: do not start the command at all.
+      const code = o.command.length > 0 && !stop.signal.aborted ? await runSidecar(o.command, out, (f) => (onSignal = f)) : await untilSignal(stop.signal, out, toStderr);
       await discovery.unregisterService(instance);
       out.event('unregistered', { service, id }, `Unregistered ${service} instance ${id}`, toStderr);
       return code;
@@ -175,35 +172,10 @@ async function hold(o: HoldOptions): Promise<number> {
   }
 }
 
-/** Waits for the first Ctrl-C / SIGTERM (`signal` aborted with it); resolves 0. */
-async function untilSignal(signal: AbortSignal, out: Reporter): Promise<number> {
+/** Waits for the first Ctrl-C / SIGTERM (`signal` aborted with it); resolves 0. `toStderr`: a command owns stdout. */
+async function untilSignal(signal: AbortSignal, out: Reporter, toStderr: boolean): Promise<number> {
   if (!signal.aborted) await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
   const name = signal.reason as NodeJS.Signals;
-  out.event('signal', { signal: name, forwarded: false }, `${name}: unregistering`);
+  out.event('signal', { signal: name, forwarded: false }, `${name}: unregistering`, toStderr);
   return EXIT.OK;
-}
-
-/**
- * Runs the command with our stdio until it exits; `setSignalHandler` routes our shutdown
- * signals to it. Resolves with its exit code (128 + signal number when a signal killed it).
- * @throws CliError (exit 127) when it cannot be started.
- */
-async function runSidecar(command: string[], out: Reporter, setSignalHandler: (f: (signal: NodeJS.Signals) => void) => void): Promise<number> {
-  const [file, ...args] = command;
-  let child: SupervisedChild;
-  try {
-    child = new SupervisedChild(file, args, { inherit: true });
-  } catch {
-    throw new CliError(`cannot run ${JSON.stringify(file)}: not found or not executable`, CANNOT_RUN, 'Give the program as it would be found on PATH, or its path; it is run without a shell.');
-  }
-  out.event('child-started', { pid: child.pid, command }, `Running ${file} (pid ${child.pid}); registered as long as it runs`, true);
-  setSignalHandler((signal) => {
-    // A terminal's Ctrl-C goes to the whole foreground process group, the command included.
-    const forwarded = !(signal === 'SIGINT' && process.stdin.isTTY);
-    if (forwarded) child.kill(signal);
-    out.event('signal', { signal, forwarded }, forwarded ? `${signal}: passed on to ${file}` : `${signal}: waiting for ${file} to exit`, true);
-  });
-  const { code, signal } = await child.exited;
-  out.event('child-exited', { code, signal }, `${file} ${signal ? `was killed by ${signal}` : `exited with code ${code}`}`, true);
-  return code ?? 128 + (signal ? constants.signals[signal] : 0);
 }
