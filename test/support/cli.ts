@@ -27,7 +27,9 @@ export function runCli(args: string[], timeoutMs = 15000): Promise<{ code: numbe
 
 /**
  * Starts one ZooKeeper (tickTime 250 ms) before a test file's tests and hands it to `ready`;
- * after them, SIGKILLs what is left in {@link spawned} and stops the server.
+ * after them, SIGKILLs what is left in {@link spawned} and stops the server. (Not
+ * serverFixture: these tests need no client of their own, and `ready` must run once the server
+ * is up, which a second root-level `before` does not guarantee.)
  */
 export function withZooKeeper(ready: (server: TestingServer) => void): void {
   let server: TestingServer | undefined;
