@@ -1,26 +1,16 @@
 // The zk-elect CLI as a person or a script uses it: real processes against a real ZooKeeper.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import type { NodeEvent, NodeEventOf } from '../src/process/node-events.js';
 import { TestingServer } from '../src/testing/index.js';
 import { SupervisedChild } from '../src/process/supervised.js';
+import { MAIN, runCli, spawned as children, withZooKeeper } from './support/cli.js';
 
-const MAIN = path.join(path.dirname(fileURLToPath(import.meta.url)), '../src/cli/main.js');
 const SESSION_TIMEOUT = 2000;
-const children = new Set<{ kill(signal: NodeJS.Signals): unknown }>();
 let server: TestingServer;
 let n = 0;
 
-before(async () => {
-  server = await TestingServer.start({ tickTime: 250 });
-});
-after(async () => {
-  for (const c of children) c.kill('SIGKILL');
-  await server?.stop();
-});
+withZooKeeper((s) => (server = s));
 
 /** One JSON line of `zk-elect status|watch --json`, with the fields these tests read. */
 type ChainEvent = { event: string; time: number; leader?: string; candidates?: { node: string }[] };
@@ -100,20 +90,6 @@ function isJsonObject(line: string): boolean {
   } catch {
     return false;
   }
-}
-
-/** Runs a short-lived CLI command to completion. */
-function runCli(args: string[], timeoutMs = 15000): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ZK_CONNECT: '' } });
-    children.add(proc);
-    let stdout = '';
-    let stderr = '';
-    proc.stdout.on('data', (d) => (stdout += d));
-    proc.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => (proc.kill('SIGKILL'), reject(new Error(`zk-elect ${args.join(' ')} did not exit; stderr: ${stderr}`))), timeoutMs);
-    proc.once('exit', (code) => (clearTimeout(timer), children.delete(proc), resolve({ code, stdout, stderr })));
-  });
 }
 
 const noStack = (text: string) => assert.doesNotMatch(text, /\n\s+at .+:\d+:\d+/, `no stack trace expected in:\n${text}`);

@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startDashboard, startDemo, type RunningDashboard } from '../src/dashboard/app.js';
 import { FailoverClock } from '../src/dashboard/timeline.js';
+import { ServiceDiscovery, SessionKeeper } from '../src/index.js';
 import type { Snapshot } from '../src/dashboard/types.js';
 import { poll } from './support/wait.js';
 
@@ -144,6 +145,28 @@ describe('zk-elect dashboard (read-only)', () => {
       await page.close();
     } finally {
       await dash.close();
+    }
+  });
+});
+
+describe('the named services panel', () => {
+  test('an instance registered in the x-discovery layout appears beside the registry, and goes when unregistered', async () => {
+    const page = await openPage(demo.url);
+    const session = await SessionKeeper.open(demo.model.options.connectString);
+    const discovery = new ServiceDiscovery(session);
+    try {
+      const instance = await discovery.registerService({ name: 'payments', id: 'pay-1', address: '127.0.0.1', port: 9100, uriSpec: '{scheme}://{address}:{port}' });
+      const row = page.locator('#services .svc[data-service="payments"] .reg[data-instance="pay-1"]');
+      await row.waitFor({ timeout: 10_000 });
+      assert.match(await row.innerText(), /127\.0\.0\.1:9100[\s\S]*http:\/\/127\.0\.0\.1:9100/);
+      assert.equal(await page.locator('#base-path').innerText(), '/services');
+      await discovery.unregisterService(instance);
+      await row.waitFor({ state: 'detached', timeout: 10_000 });
+      assert.deepEqual(pageErrors, []);
+    } finally {
+      await discovery.close();
+      await session.close();
+      await page.close();
     }
   });
 });

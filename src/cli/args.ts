@@ -86,3 +86,21 @@ export function resolveConnectString(flag?: string, env: NodeJS.ProcessEnv = pro
   }
   return value;
 }
+
+/** The ensemble flags of {@link COMMON_OPTIONS}, resolved. */
+export interface ConnectFlags {
+  connectString: string;
+  /** `--connect-timeout` in ms (default 5000). */
+  connectTimeout: number;
+}
+
+/**
+ * Resolves `--zookeeper` (see {@link resolveConnectString}) and `--connect-timeout`. Never blocks.
+ * @throws UsageError naming the flag of an invalid value.
+ */
+export function connectFlags(values: { zookeeper?: unknown; 'connect-timeout'?: unknown }): ConnectFlags {
+  return {
+    connectString: resolveConnectString(values.zookeeper as string | undefined),
+    connectTimeout: intOption(values['connect-timeout'] as string | undefined, 'connect-timeout', 5000, 1),
+  };
+}

@@ -10,7 +10,7 @@ import type { SessionKeeper } from '../recipes/session-keeper.js';
 import { CANDIDATES, DEFAULT_ELECTION, DEFAULT_REGISTRY, WORKERS } from '../recipes/defaults.js';
 import { participantsOf, type Participant } from '../recipes/participants.js';
 import { emitBackgroundError } from '../recipes/errors.js';
-import { intOption, pathOption, resolveConnectString } from './args.js';
+import { connectFlags, pathOption } from './args.js';
 import { sessionIdHex } from '../client/index.js';
 
 /** One registered worker. */
@@ -162,11 +162,12 @@ export interface ChainFlags {
  * timeout). @throws the usage error of an invalid value (exit code 2).
  */
 export function chainFlags(values: Record<string, unknown>): ChainFlags {
+  const { connectString, connectTimeout } = connectFlags(values);
   return {
-    connectString: resolveConnectString(values.zookeeper as string | undefined),
+    connectString,
     electionPath: pathOption(values['election-path'] as string | undefined, 'election-path', DEFAULT_ELECTION),
     registryPath: pathOption(values['registry-path'] as string | undefined, 'registry-path', DEFAULT_REGISTRY),
-    connectTimeout: intOption(values['connect-timeout'] as string | undefined, 'connect-timeout', 5000, 1),
+    connectTimeout,
   };
 }
 

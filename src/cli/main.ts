@@ -20,6 +20,8 @@ export const COMMANDS: Readonly<Record<string, string>> = {
   node: 'run a node: volunteer for leadership, register in the service registry, serve /status and /metrics',
   status: "print an election's chain of candidates and the service registry, once",
   watch: 'like status, re-printed on every change until Ctrl-C',
+  services: 'list the named services (Curator x-discovery) and their instances; --watch to follow',
+  register: 'register a named-service instance until Ctrl-C, or as long as a command runs',
   demo: 'start a local ZooKeeper and a fleet of nodes to watch elections happen',
   dashboard: 'a live web view of an election',
   bench: 'measure election and failover times',

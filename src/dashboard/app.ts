@@ -83,6 +83,8 @@ export interface DashboardOptions extends ServeOptions {
   zookeeper: string;
   electionPath?: string;
   registryPath?: string;
+  /** The named services' parent znode (default `/services`). */
+  basePath?: string;
 }
 
 /**
@@ -125,8 +127,8 @@ async function serve(model: DashboardModel, opts: ServeOptions, cleanup: (() => 
   return server;
 }
 
-function pick(opts: DashboardOptions): { electionPath?: string; registryPath?: string } {
-  return { ...(opts.electionPath ? { electionPath: opts.electionPath } : {}), ...(opts.registryPath ? { registryPath: opts.registryPath } : {}) };
+function pick(opts: DashboardOptions): { electionPath?: string; registryPath?: string; basePath?: string } {
+  return { ...(opts.electionPath ? { electionPath: opts.electionPath } : {}), ...(opts.registryPath ? { registryPath: opts.registryPath } : {}), ...(opts.basePath ? { basePath: opts.basePath } : {}) };
 }
 
 function once(fn: () => Promise<void>): () => Promise<void> {

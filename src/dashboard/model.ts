@@ -9,13 +9,15 @@ import { KeeperState, SessionKeeper, parseConnectString } from '../index.js';
 import { CANDIDATES, DEFAULT_ELECTION, DEFAULT_REGISTRY, WORKERS } from '../recipes/defaults.js';
 import { participantsOf, type Participant } from '../recipes/participants.js';
 import { ChildrenCache, type CachedChild, type ChildrenChange } from '../recipes/children-cache.js';
+import { ServiceDirectory, uriOf, type DirectoryView } from '../recipes/service-directory.js';
+import { DEFAULT_BASE_PATH } from '../recipes/discovery/instance.js';
 import type { TestingEnsemble } from '../testing/index.js';
 import type { Fleet } from './fleet.js';
 import type { NodeEvent } from '../process/node-events.js';
 import * as say from './narrator.js';
 import { ServerPoller, type ServerTarget } from './server-poller.js';
 import { FailoverClock, Timeline } from './timeline.js';
-import type { CandidateView, DashboardMode, NodeView, RegistryView, Snapshot, TimelineEntry } from './types.js';
+import type { CandidateView, DashboardMode, NamedServiceView, NodeView, RegistryView, Snapshot, TimelineEntry } from './types.js';
 
 /** Options of a {@link DashboardModel}. */
 export interface DashboardModelOptions {
@@ -28,6 +30,8 @@ export interface DashboardModelOptions {
   sessionTimeoutMs?: number;
   electionPath?: string;
   registryPath?: string;
+  /** The named services' parent znode. Default `/services`. */
+  basePath?: string;
   /** `srvr` poll interval. Default 1000 ms. */
   pollMs?: number;
 }
@@ -48,6 +52,7 @@ export class DashboardModel extends EventEmitter<DashboardModelEvents> {
   readonly mode: DashboardMode;
   readonly electionPath: string;
   readonly registryPath: string;
+  readonly basePath: string;
   /** The timeline; actions add to it too. */
   readonly timeline = new Timeline();
   /** Failover measurement; actions arm it. */
@@ -60,6 +65,8 @@ export class DashboardModel extends EventEmitter<DashboardModelEvents> {
   private zk: Snapshot['zookeeper'] = { state: 'connecting' };
   private candidates: Participant[] = [];
   private registry: NamedChild[] = [];
+  private directory: ServiceDirectory | undefined;
+  private services: NamedServiceView[] = [];
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
   /** Each node's role and znode as of its previous event, for the narrator. */
@@ -72,6 +79,7 @@ export class DashboardModel extends EventEmitter<DashboardModelEvents> {
     this.mode = options.fleet ? 'demo' : 'dashboard';
     this.electionPath = options.electionPath ?? DEFAULT_ELECTION;
     this.registryPath = options.registryPath ?? DEFAULT_REGISTRY;
+    this.basePath = options.basePath ?? DEFAULT_BASE_PATH;
     this.poller = new ServerPoller(() => this.serverTargets(), options.pollMs ?? 1000);
     this.timeline.on('entry', (e) => (this.emit('entry', e), this.changed()));
   }
@@ -133,6 +141,8 @@ export class DashboardModel extends EventEmitter<DashboardModelEvents> {
       servers: this.poller.views,
       candidates: this.candidateViews(idOf),
       registry: this.registry.map(({ name, data }): RegistryView => withId({ znode: name, address: data }, idOf(name, data))),
+      basePath: this.basePath,
+      services: this.services,
       nodes,
       timeline: this.timeline.entries(),
     };
@@ -173,6 +183,7 @@ export class DashboardModel extends EventEmitter<DashboardModelEvents> {
     clearTimeout(this.timer);
     this.poller.close();
     this.watchers.forEach((w) => void w.close());
+    void this.directory?.close();
     await this.session?.close();
   }
 
@@ -223,7 +234,18 @@ export class DashboardModel extends EventEmitter<DashboardModelEvents> {
     this.watchers = [election, registry];
     // The first snapshot arrives as a `change` event; a failed first read is retried on the next event.
     for (const w of this.watchers) w.start().catch((e) => warn(w, e));
+    this.watchServices(session);
     this.changed();
+  }
+
+  /** Follows the named services beside the design's registry. */
+  private watchServices(session: SessionKeeper): void {
+    const directory = new ServiceDirectory(session, this.basePath);
+    const warn = (e: unknown) => this.add({ kind: 'warning', text: `reading the services under ${this.basePath} failed: ${(e as Error).message}` });
+    directory.on('view', (view) => ((this.services = serviceViews(view)), this.changed()));
+    directory.on('error', warn);
+    this.directory = directory;
+    directory.start().catch(warn);
   }
 
   private onSessionState(s: KeeperState): void {
@@ -267,6 +289,22 @@ type NamedChild = { name: string; data: string };
 
 function named(children: readonly CachedChild[]): NamedChild[] {
   return children.map((c) => ({ name: c.name, data: text(c.data) }));
+}
+
+/** The page's rendering of the named services: plain JSON, payloads as text. */
+function serviceViews(view: DirectoryView): NamedServiceView[] {
+  return view.services.map(({ name, instances }) => ({
+    name,
+    instances: instances.map(({ instance: i }) => ({
+      id: i.id,
+      address: i.address,
+      port: i.port,
+      sslPort: i.sslPort,
+      enabled: i.enabled,
+      ...(uriOf(i) ? { uri: uriOf(i) } : {}),
+      ...(i.payload !== null ? { payload: JSON.stringify(i.payload) } : {}),
+    })),
+  }));
 }
 
 const text = (data: Buffer | null) => data?.toString('utf8') ?? '';

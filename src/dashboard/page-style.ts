@@ -74,6 +74,11 @@ h2 small { text-transform: none; letter-spacing: 0; font-weight: 500; color: var
 .reg { display: flex; align-items: baseline; gap: 8px; padding: 5px 0; border-bottom: 1px dashed var(--line); font-size: 13px; }
 .reg:last-child { border-bottom: 0; }
 .reg .who { margin-left: auto; color: var(--follower); font-weight: 600; font-size: 12.5px; }
+.svc { padding: 4px 0 6px; }
+.svc-name { display: flex; align-items: baseline; gap: 8px; font-size: 13.5px; }
+.svc-name .who { margin-left: auto; color: var(--muted); font-size: 12px; }
+.svc .reg { padding-left: 12px; }
+.svc .reg.dead { opacity: .55; }
 
 .toolbar { display: flex; gap: 8px; flex-wrap: wrap; align-items: center; margin: 4px 0 2px; }
 .toolbar .note { color: var(--muted); font-size: 12.5px; font-style: italic; }

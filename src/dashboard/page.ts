@@ -34,6 +34,11 @@ export const PAGE_HTML = `<!doctype html>
       <p class="hint">Workers register their address; the leader leaves the registry.</p>
       <div id="registry" class="scroll"></div>
     </div>
+    <div class="panel grow">
+      <h2>Named services <small id="base-path"></small></h2>
+      <p class="hint">Curator x-discovery instances, <code>&lt;service&gt;/&lt;id&gt;</code>: what Java services on Curator see.</p>
+      <div id="services" class="scroll"></div>
+    </div>
   </section>
   <section class="col">
     <div class="panel grow">

@@ -48,6 +48,26 @@ export interface RegistryView {
   nodeId?: string;
 }
 
+/** One instance of a named service (Curator's x-discovery layout `<basePath>/<service>/<id>`). */
+export interface ServiceInstanceView {
+  id: string;
+  address: string;
+  port: number | null;
+  sslPort: number | null;
+  /** Built from its uriSpec, when it has one. */
+  uri?: string;
+  /** False for an instance its owner disabled (providers skip it). */
+  enabled: boolean;
+  /** Its payload as JSON text, when it has one. */
+  payload?: string;
+}
+
+/** A named service and its instances, by id. */
+export interface NamedServiceView {
+  name: string;
+  instances: ServiceInstanceView[];
+}
+
 /** A node process of the demo. */
 export interface NodeView {
   /** `node-1`, `node-2`... in launch order. */
@@ -110,6 +130,10 @@ export interface Snapshot {
   servers: ServerView[];
   candidates: CandidateView[];
   registry: RegistryView[];
+  /** The named services' parent znode. */
+  basePath: string;
+  /** Every named service under {@link Snapshot.basePath}, by name. */
+  services: NamedServiceView[];
   nodes: NodeView[];
   /** Oldest first; capped. */
   timeline: TimelineEntry[];

@@ -54,6 +54,21 @@ export interface NextOptions {
 export interface SupervisedOptions extends Omit<SpawnOptions, 'stdio'> {
   /** Give the child a stdin pipe ({@link SupervisedChild.stdin}) instead of ignoring its stdin; for line-driven programs. */
   stdin?: boolean;
+  /**
+   * Share this process's stdin, stdout and stderr with the child instead of piping them, for a
+   * program whose output is meant for the terminal (`zk-elect register -- COMMAND`). Then
+   * {@link SupervisedChild.lines}, `events` and `stderr` stay empty and `next` only sees the exit.
+   */
+  inherit?: boolean;
+}
+
+/**
+ * The error of a spawn that got no pid (no such file, not executable). Node says why only in a
+ * later 'error' event, which is swallowed here: unheard, it would crash this process.
+ */
+function spawnFailure(child: ChildProcess, file: string): Error {
+  child.on('error', () => undefined);
+  return new Error(`cannot start ${file}`);
 }
 
 /** Lines of stderr kept for error messages. */
@@ -85,13 +100,14 @@ export class SupervisedChild<E extends object = Record<string, unknown>> {
   readonly #exitHook = () => this.#child.kill('SIGKILL');
 
   /**
-   * Spawns `file` with `args` (stdout and stderr piped; stdin ignored unless `options.stdin`).
+   * Spawns `file` with `args` (stdout and stderr piped; stdin ignored unless `options.stdin`;
+   * all three shared with `options.inherit`).
    * @throws Error if the process cannot be spawned (e.g. no such file).
    */
   constructor(file: string, args: readonly string[], options: SupervisedOptions = {}) {
-    const { stdin, ...spawnOptions } = options;
-    const child = spawn(file, args, { ...spawnOptions, stdio: [stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
-    if (child.pid === undefined) throw new Error(`cannot start ${file}`);
+    const { stdin, inherit, ...spawnOptions } = options;
+    const child = spawn(file, args, { ...spawnOptions, stdio: inherit ? 'inherit' : [stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
+    if (child.pid === undefined) throw spawnFailure(child, file);
     this.#child = child;
     this.#watchdog = spawnWatchdog(child.pid);
     process.on('exit', this.#exitHook);
@@ -107,8 +123,8 @@ export class SupervisedChild<E extends object = Record<string, unknown>> {
     // 'close' comes after 'exit', once stdout and stderr are drained: only then may a waiter
     // conclude that no line it wants will come.
     child.once('close', () => ((this.#closed = true), this.#wake()));
-    createInterface({ input: child.stdout! }).on('line', (line) => this.#onLine(line));
-    createInterface({ input: child.stderr! }).on('line', (line) => this.#onStderr(line));
+    if (child.stdout) createInterface({ input: child.stdout }).on('line', (line) => this.#onLine(line));
+    if (child.stderr) createInterface({ input: child.stderr }).on('line', (line) => this.#onStderr(line));
     // A child that exits while we still write to it must not crash us with EPIPE.
     child.stdin?.on('error', () => undefined);
   }

@@ -10,17 +10,20 @@ import { entryPrinter, openInBrowser, printBanner, runUntilSignal } from '../ter
 import { CliError, EXIT } from '../errors.js';
 import { intOption, pathOption, resolveConnectString } from '../args.js';
 import { runCommand } from '../command.js';
+import { BASE_PATH_HELP, BASE_PATH_OPTIONS, basePathFlag } from '../services.js';
 
 const USAGE = `Usage: zk-elect dashboard [flags]
 
 Serves a live web page of an election: the ZooKeeper servers (role and health from \`srvr\`),
-the chain of candidates (who leads, who watches whom), the service registry, and a timeline
+the chain of candidates (who leads, who watches whom), the service registry, the named
+services (Curator x-discovery, under --base-path), and a timeline
 of leader changes with each failover's duration as seen from ZooKeeper. Read-only.
 
 Flags:
   -z, --zookeeper <cs>      ZooKeeper connect string host:port[,host:port...][/chroot]
                             (default: $ZK_CONNECT, else 127.0.0.1:2181)
 ${CHAIN_HELP}
+${BASE_PATH_HELP}
       --port <n>            dashboard port (default 8080; a free one if 8080 is busy)
       --host <h>            dashboard interface (default 127.0.0.1)
       --open                open the page in the desktop's browser, if there is one
@@ -30,6 +33,7 @@ ${CHAIN_HELP}
 const OPTIONS = {
   zookeeper: { type: 'string', short: 'z' },
   ...CHAIN_OPTIONS,
+  ...BASE_PATH_OPTIONS,
   port: { type: 'string' },
   host: { type: 'string' },
   open: { type: 'boolean' },
@@ -52,6 +56,7 @@ export function run(argv: string[]): Promise<number> {
       zookeeper: connectString,
       electionPath: pathOption(values['election-path'], 'election-path', DEFAULT_ELECTION),
       registryPath: pathOption(values['registry-path'], 'registry-path', DEFAULT_REGISTRY),
+      basePath: basePathFlag(values),
       port,
       host: values.host ?? '127.0.0.1',
     }).catch((err: NodeJS.ErrnoException) => Promise.reject(err.code ? new CliError(`cannot serve the dashboard: ${err.message}`, EXIT.UNAVAILABLE, 'Try another --port or --host.') : err));

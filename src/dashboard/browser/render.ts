@@ -8,6 +8,7 @@ import { renderChain } from './chain.js';
 import { renderHeader } from './header.js';
 import { renderRegistry } from './registry.js';
 import { renderServers } from './servers.js';
+import { renderServices } from './services.js';
 import { state } from './state.js';
 import { renderTimeline } from './timeline.js';
 
@@ -17,6 +18,7 @@ export function render(s: Snapshot): void {
   section('header', [s.mode, s.candidates, s.nodes, s.zookeeper, s.connectString], () => renderHeader(s, nodes));
   section('servers', [s.servers, s.actions], () => renderServers(s));
   section('registry', s.registry, () => renderRegistry(s));
+  section('services', [s.services, s.basePath], () => renderServices(s));
   section('chain', [s.candidates, s.nodes, s.actions, s.sessionTimeoutMs], () => renderChain(s, nodes));
   section('timeline', [s.timeline, s.failoverMeasure], () => renderTimeline(s));
 }
