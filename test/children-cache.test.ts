@@ -2,8 +2,9 @@
 // parent, options, the lifecycle, the async iterator, and a resync after a missed change.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { ChildrenCache, CreateMode, SessionKeeper, ZooKeeper, type CachedChild } from '../src/index.js';
+import { ChildrenCache, CreateMode, SessionKeeper, ZooKeeper, type CachedChild, type ChildrenChange } from '../src/index.js';
 import { TcpProxy, TestingServer } from '../src/testing/index.js';
+import { expireSession } from './support/expire.js';
 
 let server: TestingServer;
 let admin: ZooKeeper;
@@ -117,6 +118,67 @@ test('a change made while disconnected is seen after the reconnect', async () =>
     assert.deepEqual(names(await snapshot(cache, (c) => c.length === 1)), ['while-away']);
   } finally {
     await cut.close();
+    await proxy.close();
+  }
+});
+
+test('watchData: a child whose data changes is read again and reported as updated', async () => {
+  const parent = fresh();
+  await admin.create(parent);
+  await admin.create(`${parent}/a`, 'a1');
+  await admin.create(`${parent}/b`, 'b1');
+  await using cache = new ChildrenCache(session, parent, { watchData: true });
+  await cache.start();
+  const changes: ChildrenChange[] = [];
+  cache.on('change', (_children, change) => changes.push(change));
+  const dataOf = (name: string) => cache.children.find((c) => c.name === name)?.data?.toString();
+  await admin.setData(`${parent}/a`, 'a2');
+  await snapshot(cache, () => dataOf('a') === 'a2');
+  assert.deepEqual(changes.map((c) => c.updated), [['a']]);
+  // A burst of writes ends with the last value, and the watch is set again after each read.
+  for (let i = 3; i <= 6; i++) await admin.setData(`${parent}/b`, `b${i}`);
+  await snapshot(cache, () => dataOf('b') === 'b6');
+  assert.ok(changes.slice(1).every((c) => c.updated.join() === 'b'), JSON.stringify(changes));
+  // Joins and leaves are reported as before, with nothing updated.
+  await admin.create(`${parent}/c`, 'c1');
+  await snapshot(cache, (c) => c.length === 3);
+  assert.deepEqual(changes.at(-1)?.updated, []);
+  await admin.setData(`${parent}/c`, 'c2');
+  await snapshot(cache, () => dataOf('c') === 'c2');
+});
+
+test('without watchData, children are read once and change events report nothing updated', async () => {
+  const parent = fresh();
+  await admin.create(parent);
+  await admin.create(`${parent}/a`, 'a1');
+  await using cache = new ChildrenCache(session, parent);
+  await cache.start();
+  await admin.setData(`${parent}/a`, 'a2');
+  await admin.create(`${parent}/b`);
+  const [change] = await new Promise<[readonly CachedChild[], ChildrenChange]>((resolve) => cache.once('change', (...args) => resolve(args)));
+  assert.deepEqual(change.map((c) => c.data?.toString() ?? null), ['a1', null], 'the data as first seen');
+  assert.deepEqual(cache.children.length, 2);
+});
+
+test('watchData: after a session expiry, data changes are watched on the new session', async () => {
+  const parent = fresh();
+  await admin.create(parent);
+  await admin.create(`${parent}/a`, 'v1');
+  const proxy = await TcpProxy.start({ host: '127.0.0.1', port: server.port });
+  const keeper = await SessionKeeper.open(proxy.connectString, { sessionTimeout: 4000 });
+  try {
+    await using cache = new ChildrenCache(keeper, parent, { watchData: true });
+    await cache.start();
+    const victim = keeper.client;
+    const replaced = new Promise<void>((resolve) => keeper.once('session', () => resolve()));
+    await expireSession(victim, proxy, server.connectString);
+    await admin.setData(`${parent}/a`, 'v2'); // while the old session's watches are gone
+    await replaced;
+    await snapshot(cache, (c) => c[0]?.data?.toString() === 'v2');
+    await admin.setData(`${parent}/a`, 'v3');
+    await snapshot(cache, (c) => c[0]?.data?.toString() === 'v3');
+  } finally {
+    await keeper.close();
     await proxy.close();
   }
 });

@@ -5,23 +5,29 @@
  * The loop: list the children with a watch (set first, then read, so no change slips between);
  * on a missing parent, watch for its creation instead; read the data of each child not seen
  * before; diff; notify. Watch events, reconnects and replacement sessions all ask for one more
- * read, and reads are coalesced, so a burst of changes costs at most two.
+ * read, and reads are coalesced, so a burst of changes costs at most two. With `watchData`, each
+ * child's data is read with a watch too, and a child whose data changed is read again in the
+ * next (coalesced) read.
  * @module
  */
 import { EventEmitter } from 'node:events';
-import { ErrorCode, EventType, errorCode, validatePath, type Stat, type ZooKeeper } from '../client/index.js';
+import { ErrorCode, EventType, errorCode, validatePath, type Stat, type WatchedEvent, type Watcher, type ZooKeeper } from '../client/index.js';
 import { emitBackgroundError } from './errors.js';
 import type { SessionKeeper } from './session-keeper.js';
 import { abortable, Lifecycle } from './lifecycle.js';
 import { Coalescer, onResync } from './resync.js';
-import { join } from './sequence.js';
+import { snapshots } from './snapshots.js';
+import { basename, join } from './sequence.js';
 
 /** One child as last read. */
 export interface CachedChild {
   /** The child's name (no parent). */
   readonly name: string;
   readonly path: string;
-  /** Its data when first seen (children's data is not watched: the recipes' nodes never change it). */
+  /**
+   * Its data when first seen; with the `watchData` option, its data as last changed (without it,
+   * data is not watched: the election's and the registry's nodes never change theirs).
+   */
   readonly data: Buffer | null;
   /** The session owning it if ephemeral, else 0n. */
   readonly owner: bigint;
@@ -34,6 +40,11 @@ export interface ChildrenCacheOptions {
   filter?: (name: string) => boolean;
   /** The order of {@link ChildrenCache.children}. Default: by name. */
   order?: (a: string, b: string) => number;
+  /**
+   * Also watch each child's data, and read a child again when it changes (reported in
+   * {@link ChildrenChange.updated}). One more watch per child on the server. Default false.
+   */
+  watchData?: boolean;
 }
 
 /** What a {@link ChildrenCache} `change` event says besides the snapshot. */
@@ -46,11 +57,13 @@ export interface ChildrenChange {
   changedAt: number;
   /** When the read that found the change completed (ms since the epoch). */
   seenAt: number;
+  /** The names of children whose data changed in this read (always empty without `watchData`). */
+  updated: readonly string[];
 }
 
 /** Events of a {@link ChildrenCache}. */
 export interface ChildrenCacheEvents {
-  /** The children, or whether the parent exists, changed; the new snapshot, in order. */
+  /** The children, whether the parent exists, or (with `watchData`) a child's data changed; the new snapshot, in order. */
   change: [children: readonly CachedChild[], change: ChildrenChange];
   /** A read failed; it is retried on the next event, reconnect or new session. */
   error: [error: unknown];
@@ -73,6 +86,11 @@ export class ChildrenCache extends EventEmitter<ChildrenCacheEvents> {
   readonly #unsubscribe: () => void;
   readonly #filter: (name: string) => boolean;
   readonly #order: (a: string, b: string) => number;
+  readonly #watchData: boolean;
+  /** Children whose data changed since their last read (watchData only). */
+  readonly #stale = new Set<string>();
+  /** The client the children's data watches were set on: a new session has none of them. */
+  #dataClient: ZooKeeper | undefined;
   /** Tells iterators the cache closed (kept apart from the public events). */
   readonly #closing = new EventEmitter<{ closed: [] }>();
 
@@ -87,6 +105,7 @@ export class ChildrenCache extends EventEmitter<ChildrenCacheEvents> {
     this.#life = new Lifecycle(`ChildrenCache of ${parent}`);
     this.#filter = options.filter ?? (() => true);
     this.#order = options.order ?? byName;
+    this.#watchData = options.watchData ?? false;
     this.#unsubscribe = onResync(session, () => this.refresh());
   }
 
@@ -119,12 +138,24 @@ export class ChildrenCache extends EventEmitter<ChildrenCacheEvents> {
   /** One watcher function for every read of a generation, so re-arming it adds no duplicate entry. */
   #onEvent = this.#watcherFor(this.#gen);
 
-  #watcherFor(gen: number): (ev: { type: EventType }) => void {
+  #watcherFor(gen: number): (ev: WatchedEvent) => void {
     return (ev) => {
       if (gen !== this.#gen || ev.type === EventType.None) return;
+      if (ev.type === EventType.NodeDataChanged && ev.path !== undefined && ev.path !== this.parent) this.#stale.add(basename(ev.path));
       this.#firedAt ??= Date.now();
       this.refresh();
     };
+  }
+
+  /** The names to read data for: new children, and (watchData) those changed or never watched on this client. */
+  #toRead(zk: ZooKeeper, names: readonly string[]): string[] {
+    if (this.#watchData && zk !== this.#dataClient) {
+      for (const n of this.#known.keys()) this.#stale.add(n);
+      this.#dataClient = zk;
+    }
+    const due = names.filter((n) => !this.#known.has(n) || this.#stale.has(n));
+    for (const n of due) this.#stale.delete(n); // a change during the read marks it again
+    return due;
   }
 
   async #read(gen: number): Promise<void> {
@@ -143,44 +174,26 @@ export class ChildrenCache extends EventEmitter<ChildrenCacheEvents> {
       exists = false;
     }
     names = names.filter(this.#filter).sort(this.#order);
-    const fresh = names.filter((n) => !this.#known.has(n));
     // A child gone between the listing and its read is left out: the next event brings it up to date.
-    const reads = await readChildren(zk, this.parent, fresh);
+    const reads = await readChildren(zk, this.parent, this.#toRead(zk, names), this.#watchData ? this.#onEvent : undefined);
     if (gen !== this.#gen) return;
+    const updated = reads.filter((c) => changedData(this.#known.get(c.name), c)).map((c) => c.name);
     for (const c of reads) this.#known.set(c.name, c);
     const keep = new Set(names);
     for (const n of [...this.#known.keys()]) if (!keep.has(n)) this.#known.delete(n);
     const next = names.flatMap((n) => this.#known.get(n) ?? []);
-    if (sameNames(next, this.#children) && exists === this.#parentExists) return;
+    if (sameNames(next, this.#children) && exists === this.#parentExists && updated.length === 0) return;
     this.#children = next;
     this.#parentExists = exists;
-    this.emit('change', next, { changedAt, seenAt: Date.now() });
+    this.emit('change', next, { changedAt, seenAt: Date.now(), updated });
   }
 
   /**
    * Yields a snapshot at once and after every change, until the cache closes (or the loop is
    * left). Snapshots that come faster than the consumer reads are collapsed into the newest.
    */
-  async *[Symbol.asyncIterator](): AsyncGenerator<readonly CachedChild[]> {
-    let pending: readonly CachedChild[] | undefined = this.#children;
-    let wake: (() => void) | undefined;
-    const onChange = (c: readonly CachedChild[]) => ((pending = c), wake?.());
-    const onClose = () => wake?.();
-    this.on('change', onChange);
-    this.#closing.once('closed', onClose);
-    try {
-      while (!this.#life.closed) {
-        if (pending === undefined) await new Promise<void>((r) => (wake = r));
-        wake = undefined;
-        if (pending === undefined) continue;
-        const out: readonly CachedChild[] = pending;
-        pending = undefined;
-        yield out;
-      }
-    } finally {
-      this.off('change', onChange);
-      this.#closing.off('closed', onClose);
-    }
+  [Symbol.asyncIterator](): AsyncGenerator<readonly CachedChild[]> {
+    return snapshots(this, this.#closing, () => this.#children, () => this.#life.closed);
   }
 
   /** Stops watching and empties the view. Idempotent; never throws. */
@@ -193,6 +206,7 @@ export class ChildrenCache extends EventEmitter<ChildrenCacheEvents> {
     this.#onEvent = this.#watcherFor(this.#gen);
     this.#unsubscribe();
     this.#known.clear();
+    this.#stale.clear();
     this.#children = [];
     this.#closing.emit('closed');
   }
@@ -204,17 +218,24 @@ export class ChildrenCache extends EventEmitter<ChildrenCacheEvents> {
 }
 
 /**
- * Reads the data and owner of each child `names` of `parent`, in parallel, keeping their order.
- * A child gone before its read (or unreadable) is left out: whoever listed it learns of that
- * from its next listing. Blocks for one getData per name. Never throws.
+ * Reads the data and owner of each child `names` of `parent`, in parallel, keeping their order,
+ * with `watcher` set on each child's data if given. A child gone before its read (or unreadable)
+ * is left out: whoever listed it learns of that from its next listing. Blocks for one getData
+ * per name. Never throws.
  */
-export async function readChildren(zk: Pick<ZooKeeper, 'getData'>, parent: string, names: readonly string[]): Promise<CachedChild[]> {
-  const reads = await Promise.all(names.map((n) => zk.getData(join(parent, n)).then(({ data, stat }) => child(parent, n, data, stat), () => undefined)));
+export async function readChildren(zk: Pick<ZooKeeper, 'getData'>, parent: string, names: readonly string[], watcher?: Watcher): Promise<CachedChild[]> {
+  const reads = await Promise.all(names.map((n) => zk.getData(join(parent, n), watcher).then(({ data, stat }) => child(parent, n, data, stat), () => undefined)));
   return reads.filter((c) => c !== undefined);
 }
 
 function child(parent: string, name: string, data: Buffer | null, stat: Stat): CachedChild {
   return { name, path: join(parent, name), data, owner: stat.ephemeralOwner, czxid: stat.czxid };
+}
+
+/** True when `next` is a re-read of `before` with other data. */
+function changedData(before: CachedChild | undefined, next: CachedChild): boolean {
+  if (!before) return false;
+  return before.data === null || next.data === null ? before.data !== next.data : !before.data.equals(next.data);
 }
 
 function sameNames(a: readonly CachedChild[], b: readonly CachedChild[]): boolean {

@@ -13,3 +13,24 @@ export { LeaderObserver, type LeaderObserverEvents } from './observer.js';
 export { AddressDiscovery, AddressRegistry, type AddressDiscoveryEvents, type AddressRegistryEvents } from './registry.js';
 export { sequenceOf } from './sequence.js';
 export type { StartOptions } from './lifecycle.js';
+export {
+  buildInstance,
+  buildUri,
+  decodeInstance,
+  DEFAULT_BASE_PATH,
+  encodeInstance,
+  InvalidInstanceError,
+  parseUriSpec,
+  SERVICE_TYPES,
+  uriVariables,
+  validateInstance,
+  validateInstanceId,
+  validateServiceName,
+  type NewServiceInstance,
+  type ServiceInstance,
+  type ServiceType,
+  type UriSpec,
+  type UriSpecPart,
+} from './discovery/instance.js';
+export { ServiceDiscovery, type ServiceDiscoveryEvents, type ServiceDiscoveryOptions } from './discovery/service-discovery.js';
+export { ServiceCache, type InstanceSource, type ServiceCacheChange, type ServiceCacheEvents, type ServiceCacheOptions } from './discovery/service-cache.js';

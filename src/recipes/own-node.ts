@@ -18,16 +18,17 @@ export interface OwnNode {
 
 
 /**
- * Creates `path` and its missing parents as persistent nodes (each "exists already" is fine).
+ * Creates `path` and its missing parents as `mode` nodes: persistent by default, or containers
+ * (which the server removes once their last child is gone). Each "exists already" is fine.
  * Blocks for one create per missing level. @throws ZooKeeperError other than NodeExists.
  */
-export async function ensurePath(zk: ZooKeeper, path: string): Promise<void> {
+export async function ensurePath(zk: ZooKeeper, path: string, mode: CreateMode.PERSISTENT | CreateMode.CONTAINER = CreateMode.PERSISTENT): Promise<void> {
   if (await zk.exists(path)) return;
   let cur = '';
   for (const seg of path.split('/').slice(1)) {
     cur += '/' + seg;
     try {
-      await zk.create(cur);
+      await zk.create(cur, undefined, { mode });
     } catch (e) {
       if (errorCode(e) !== ErrorCode.NODEEXISTS) throw e;
     }
@@ -62,10 +63,11 @@ function own(zk: ZooKeeper, path: string, stat: Stat): OwnNode {
 /**
  * Creates an EPHEMERAL_SEQUENTIAL node `parent/prefix<seq>` holding `data`, exactly once per
  * session: after a connection loss it looks for the node the lost create may have made before
- * trying again, and it re-creates a missing parent. Blocks through reconnects.
+ * trying again, and it re-creates a missing parent (as `parentMode` nodes, persistent by
+ * default). Blocks through reconnects.
  * @throws SessionExpiredError / ClientClosedError when the session ends; other ZooKeeperErrors.
  */
-export async function createOwnNode(zk: ZooKeeper, parent: string, prefix: string, data: Data): Promise<OwnNode> {
+export async function createOwnNode(zk: ZooKeeper, parent: string, prefix: string, data: Data, parentMode?: CreateMode.PERSISTENT | CreateMode.CONTAINER): Promise<OwnNode> {
   let lostReply = false;
   for (;;) {
     if (lostReply) {
@@ -83,7 +85,7 @@ export async function createOwnNode(zk: ZooKeeper, parent: string, prefix: strin
       return own(zk, path, stat);
     } catch (e) {
       if (errorCode(e) === ErrorCode.CONNECTIONLOSS) lostReply = true;
-      else if (errorCode(e) === ErrorCode.NONODE) await ensurePath(zk, parent);
+      else if (errorCode(e) === ErrorCode.NONODE) await ensurePath(zk, parent, parentMode);
       else throw e;
     }
   }

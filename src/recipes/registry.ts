@@ -6,10 +6,11 @@
  * @module
  */
 import { EventEmitter } from 'node:events';
-import { EventType, KeeperState, validatePath } from '../client/index.js';
+import { validatePath } from '../client/index.js';
 import { emitBackgroundError } from './errors.js';
 import type { SessionKeeper } from './session-keeper.js';
-import { createOwnNode, deleteOwnNode, type OwnNode } from './own-node.js';
+import { createOwnNode, deleteOwnNode } from './own-node.js';
+import { KeptNode } from './kept-node.js';
 import { ChildrenCache, type CachedChild } from './children-cache.js';
 import { abortable, Lifecycle } from './lifecycle.js';
 
@@ -30,10 +31,8 @@ export interface AddressRegistryEvents {
  * attempt is retried on the next reconnect).
  */
 export class AddressRegistry extends EventEmitter<AddressRegistryEvents> {
-  private own: OwnNode | undefined;
+  private kept: KeptNode | undefined;
   private address: string | undefined;
-  private gen = 0;
-  private readonly unsubscribe: () => void;
   private readonly life = new Lifecycle('AddressRegistry');
 
   /** @throws BadArgumentsError for an invalid parent path. */
@@ -43,14 +42,11 @@ export class AddressRegistry extends EventEmitter<AddressRegistryEvents> {
   ) {
     super();
     validatePath(parent);
-    const onState = (s: KeeperState) => s === KeeperState.SyncConnected && this.address !== undefined && void this.ensure().catch((e) => emitBackgroundError(this, e, 'registry'));
-    session.on('state', onState);
-    this.unsubscribe = () => session.off('state', onState);
   }
 
   /** The registered node name, if registered. */
   get node(): string | undefined {
-    return this.own?.name;
+    return this.kept?.node?.name;
   }
 
   /**
@@ -61,53 +57,29 @@ export class AddressRegistry extends EventEmitter<AddressRegistryEvents> {
   async register(address: string, signal?: AbortSignal): Promise<string> {
     if (typeof address !== 'string' || address === '') throw new TypeError('register(address): address must be a non-empty string');
     if (this.life.closed) throw new Error(`AddressRegistry of ${this.parent} was closed`);
-    if (this.own && this.address !== address) await this.unregister();
+    if (this.kept && this.address !== address) await this.unregister();
     this.address = address;
-    return abortable(signal, () => this.ensure(), () => this.unregister().catch(() => undefined));
-  }
-
-  /**
-   * Creates the node if this session has none (or it was deleted), and watches it, so that a
-   * registration deleted by anyone (an operator, a parent removal) is re-created at once.
-   */
-  private async ensure(): Promise<string> {
-    const gen = this.gen;
-    const zk = this.session.client;
-    if (this.own && this.own.sessionId === zk.sessionId && (await zk.exists(this.own.path, this.watchOwn(gen)))) return this.own.name;
-    const node = await createOwnNode(zk, this.parent, PREFIX, this.address!);
-    if (gen !== this.gen || this.address === undefined) {
-      await deleteOwnNode(zk, node); // unregistered meanwhile: leave nothing behind
-      return node.name;
-    }
-    this.own = node;
-    if (!(await zk.exists(node.path, this.watchOwn(gen)))) return this.ensure();
-    this.emit('registered', node.name);
-    return node.name;
-  }
-
-  private watchOwn(gen: number) {
-    return (ev: { type: EventType }) => {
-      if (ev.type === EventType.NodeDeleted && gen === this.gen && this.address !== undefined) {
-        void this.ensure().catch((e) => emitBackgroundError(this, e, 'registry'));
-      }
-    };
+    this.kept ??= new KeptNode(this.session, {
+      create: (zk) => createOwnNode(zk, this.parent, PREFIX, address),
+      remove: (node) => deleteOwnNode(this.session.client, node),
+      onKept: (node) => this.emit('registered', node.name),
+      onError: (e) => emitBackgroundError(this, e, 'registry'),
+    });
+    const kept = this.kept;
+    return abortable(signal, async () => (await kept.keep()).name, () => this.unregister().catch(() => undefined));
   }
 
   /** Removes the registration (retrying through blips). Idempotent. */
   async unregister(): Promise<void> {
-    this.gen++;
+    const kept = this.kept;
+    this.kept = undefined;
     this.address = undefined;
-    const own = this.own;
-    this.own = undefined;
-    if (own) await deleteOwnNode(this.session.client, own);
+    await kept?.close();
   }
 
   /** Unregisters and stops following the session. Idempotent. @throws ZooKeeperError if the delete fails for good. */
   close(): Promise<void> {
-    return this.life.close(async () => {
-      this.unsubscribe();
-      await this.unregister();
-    });
+    return this.life.close(() => this.unregister());
   }
 
   /** Same as {@link close}, for `await using`. */
