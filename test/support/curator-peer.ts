@@ -70,7 +70,8 @@ export function curatorCommand(): Promise<string[]> {
       { onResolve: (what, dir) => process.stderr.write(`zk-elect tests: resolving ${what} from Maven Central into ${dir} (once) ...\n`) },
     );
     const classes = await compileInterop(jdk, jars);
-    return [jdk.java, '-XX:TieredStopAtLevel=1', '-Xshare:auto', '-cp', [classes, ...jars].join(path.delimiter)];
+    // C1 only: the program runs for seconds, where C2's warm-up costs more than it saves.
+    return [jdk.java, '-XX:TieredStopAtLevel=1', '-cp', [classes, ...jars].join(path.delimiter)];
   })();
   prepared.catch(() => (prepared = undefined)); // a failure is not cached: a later call tries again
   return prepared;
@@ -135,7 +136,7 @@ export class CuratorPeer {
     return line.instances ?? [];
   }
 
-  /** Curator's unregisterService of the instance `id` of `name`; resolves with whether it was there. */
+  /** Curator's unregisterService of the instance `id` of `name` (nothing when it is not registered). */
   async unregister(name: string, id: string): Promise<void> {
     await this.#call('unregister', { name, id });
   }
@@ -143,7 +144,10 @@ export class CuratorPeer {
   /** Asks the JVM to close Curator (which unregisters what it registered) and exit; SIGKILL after 10 s. Never throws. */
   async close(): Promise<void> {
     this.child.stdin?.end(`${JSON.stringify({ op: 'quit' })}\n`);
-    await this.child.stop(10_000);
+    // Not stop(): its SIGTERM would end the JVM before Curator closes its session.
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), 10_000);
+    await this.child.exited;
+    clearTimeout(timer);
   }
 
   /** Sends one command; resolves with its reply. @throws the Java exception's text on `ok: false`. */
