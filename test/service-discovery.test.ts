@@ -2,15 +2,14 @@
 // service type, the exact bytes, expiry, reconnects, deletions, an unregister whose reply is
 // lost, the cache's events, malformed nodes, and bad names.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { CreateMode, encodeInstance, KeeperState, ServiceCache, ServiceDiscovery, SessionKeeper, ZooKeeper, type ServiceCacheChange, type ServiceInstance } from '../src/index.js';
-import { TcpProxy, TestingServer } from '../src/testing/index.js';
+import { describe, test } from 'node:test';
+import { CreateMode, encodeInstance, EventType, KeeperState, ServiceCache, ServiceDiscovery, SessionKeeper, type ServiceCacheChange, type ServiceInstance, type ZooKeeper } from '../src/index.js';
+import { TcpProxy } from '../src/testing/index.js';
 import { expireSession } from './support/expire.js';
+import { serverFixture } from './support/fixture.js';
 import { until, whenEvent } from './support/wait.js';
 
-let server: TestingServer;
-let admin: ZooKeeper;
-let session: SessionKeeper;
+const env = serverFixture();
 let n = 0;
 const freshBase = () => `/disco${++n}`;
 
@@ -25,31 +24,31 @@ function recordCreateModes(zk: ZooKeeper): { modes: Map<string, CreateMode | und
   return { modes, restore: () => (zk.create = create) };
 }
 
-/** A session through a fresh proxy, for the fault tests. */
-async function proxied(sessionTimeout = 6000): Promise<{ proxy: TcpProxy; keeper: SessionKeeper }> {
-  const proxy = await TcpProxy.start({ host: '127.0.0.1', port: server.port });
-  return { proxy, keeper: await SessionKeeper.open(proxy.connectString, { sessionTimeout }) };
+/**
+ * Runs `body` with a ServiceDiscovery (on a fresh base path) whose session goes through a fresh
+ * proxy, for the fault tests; closes all three afterwards.
+ */
+async function throughProxy(sessionTimeout: number, body: (ctx: { proxy: TcpProxy; keeper: SessionKeeper; sd: ServiceDiscovery }) => Promise<void>): Promise<void> {
+  const proxy = await TcpProxy.start({ host: '127.0.0.1', port: env.server.port });
+  const keeper = await SessionKeeper.open(proxy.connectString, { sessionTimeout });
+  const sd = new ServiceDiscovery(keeper, { basePath: freshBase() });
+  try {
+    await body({ proxy, keeper, sd });
+  } finally {
+    await sd.close();
+    await keeper.close();
+    await proxy.close();
+  }
 }
 
 /** Resolves with the next `registered` event's path. */
 const nextRegistered = (sd: ServiceDiscovery) => new Promise<string>((resolve) => sd.once('registered', (_i, path) => resolve(path)));
 
-before(async () => {
-  server = await TestingServer.start({ tickTime: 250 });
-  admin = await ZooKeeper.connect(server.connectString);
-  session = await SessionKeeper.open(server.connectString);
-});
-after(async () => {
-  await session?.close();
-  await admin?.close();
-  await server?.stop();
-});
-
 describe('ServiceDiscovery', () => {
   test('every service type: znode mode, container parents, exact bytes, queries, update, unregister, close', async () => {
     const basePath = freshBase();
-    const { modes, restore } = recordCreateModes(session.client);
-    const sd = new ServiceDiscovery(session, { basePath });
+    const { modes, restore } = recordCreateModes(env.session.client);
+    const sd = new ServiceDiscovery(env.session, { basePath });
     const common = { name: 'api', address: '10.0.0.5', port: 8080, registrationTimeUTC: 1700000000000, uriSpec: '{scheme}://{address}:{port}' };
     const dyn = await sd.registerService({ ...common, id: 'dyn', payload: { zone: 'a' } });
     const seq = await sd.registerService({ ...common, id: 'seq-', serviceType: 'DYNAMIC_SEQUENTIAL' });
@@ -58,21 +57,21 @@ describe('ServiceDiscovery', () => {
 
     assert.equal(sd.pathOf(dyn), `${basePath}/api/dyn`);
     assert.match(sd.pathOf(seq)!, new RegExp(`^${basePath}/api/seq-\\d{10}$`), 'the sequential znode gets the suffix');
-    assert.equal((await admin.exists(`${basePath}/api/dyn`))?.ephemeralOwner, session.client.sessionId, 'DYNAMIC is ephemeral');
-    assert.equal((await admin.exists(sd.pathOf(seq)!))?.ephemeralOwner, session.client.sessionId, 'DYNAMIC_SEQUENTIAL is ephemeral');
-    assert.equal((await admin.exists(`${basePath}/api/static`))?.ephemeralOwner, 0n, 'STATIC is persistent');
-    assert.equal((await admin.exists(`${basePath}/api/perm`))?.ephemeralOwner, 0n, 'PERMANENT is persistent');
+    assert.equal((await env.admin.exists(`${basePath}/api/dyn`))?.ephemeralOwner, env.session.client.sessionId, 'DYNAMIC is ephemeral');
+    assert.equal((await env.admin.exists(sd.pathOf(seq)!))?.ephemeralOwner, env.session.client.sessionId, 'DYNAMIC_SEQUENTIAL is ephemeral');
+    assert.equal((await env.admin.exists(`${basePath}/api/static`))?.ephemeralOwner, 0n, 'STATIC is persistent');
+    assert.equal((await env.admin.exists(`${basePath}/api/perm`))?.ephemeralOwner, 0n, 'PERMANENT is persistent');
     assert.equal(modes.get(basePath), CreateMode.CONTAINER, 'the base path is a container');
     assert.equal(modes.get(`${basePath}/api`), CreateMode.CONTAINER, 'the service is a container');
     restore();
 
-    const { data } = await admin.getData(`${basePath}/api/dyn`);
+    const { data } = await env.admin.getData(`${basePath}/api/dyn`);
     assert.equal(
       data?.toString(),
       '{"name":"api","id":"dyn","address":"10.0.0.5","port":8080,"sslPort":null,"payload":{"zone":"a"},"registrationTimeUTC":1700000000000,"serviceType":"DYNAMIC",' +
         '"uriSpec":{"parts":[{"value":"scheme","variable":true},{"value":"://","variable":false},{"value":"address","variable":true},{"value":":","variable":false},{"value":"port","variable":true}]}}',
     );
-    assert.equal((await admin.getData(sd.pathOf(seq)!)).data?.toString().includes('"id":"seq-"'), true, 'the JSON id keeps the id as given');
+    assert.equal((await env.admin.getData(sd.pathOf(seq)!)).data?.toString().includes('"id":"seq-"'), true, 'the JSON id keeps the id as given');
 
     assert.deepEqual(await sd.queryForNames(), ['api']);
     assert.deepEqual((await sd.queryForInstances('api')).map((i) => i.id).sort(), ['dyn', 'perm', 'seq-', 'static']);
@@ -81,12 +80,12 @@ describe('ServiceDiscovery', () => {
     assert.equal(await sd.queryForInstance('api', 'nobody'), undefined);
     assert.deepEqual(await sd.queryForInstances('missing'), []);
 
-    const czxid = (await admin.exists(`${basePath}/api/dyn`))!.czxid;
+    const czxid = (await env.admin.exists(`${basePath}/api/dyn`))!.czxid;
     await sd.updateService({ ...dyn, payload: { zone: 'b' }, enabled: false });
     const updated = await sd.queryForInstance('api', 'dyn');
     assert.deepEqual(updated?.payload, { zone: 'b' });
     assert.equal(updated?.enabled, false);
-    assert.equal((await admin.exists(`${basePath}/api/dyn`))!.czxid, czxid, 'an update is a setData');
+    assert.equal((await env.admin.exists(`${basePath}/api/dyn`))!.czxid, czxid, 'an update is a setData');
     await assert.rejects(sd.updateService({ ...dyn, id: 'elsewhere' }), /not registered here: api\/elsewhere/);
 
     const unregistered: string[] = [];
@@ -94,13 +93,13 @@ describe('ServiceDiscovery', () => {
     await sd.unregisterService(dyn);
     await sd.unregisterService(dyn); // idempotent
     await sd.unregisterService({ name: 'api', id: 'never-was' });
-    assert.equal(await admin.exists(`${basePath}/api/dyn`), null);
+    assert.equal(await env.admin.exists(`${basePath}/api/dyn`), null);
     assert.equal(sd.pathOf(dyn), undefined);
 
     await sd.close();
     await sd.close();
     assert.deepEqual(unregistered.sort(), ['dyn', 'seq-', 'static']);
-    assert.deepEqual(await admin.getChildren(`${basePath}/api`), ['perm'], 'close() leaves PERMANENT, removes STATIC and the ephemerals');
+    assert.deepEqual(await env.admin.getChildren(`${basePath}/api`), ['perm'], 'close() leaves PERMANENT, removes STATIC and the ephemerals');
     assert.equal(stat.serviceType, 'STATIC');
     assert.equal(perm.serviceType, 'PERMANENT');
     await assert.rejects(sd.registerService(common), /closed/);
@@ -113,10 +112,10 @@ describe('ServiceDiscovery', () => {
       '"payload":{"@class":"org.springframework.cloud.zookeeper.discovery.ZookeeperInstance","id":"application-1","name":"cloud-provider-payment","metadata":{}},' +
       '"registrationTimeUTC":1698197224917,"serviceType":"DYNAMIC","uriSpec":{"parts":[{"value":"scheme","variable":true},{"value":"://","variable":false},' +
       '{"value":"address","variable":true},{"value":":","variable":false},{"value":"port","variable":true}]}}';
-    await admin.create('/services').catch(() => undefined);
-    await admin.create('/services/cloud-provider-payment');
-    await admin.create(`/services/cloud-provider-payment/${id}`, json, { mode: CreateMode.EPHEMERAL });
-    await using sd = new ServiceDiscovery(session);
+    await env.admin.create('/services').catch(() => undefined);
+    await env.admin.create('/services/cloud-provider-payment');
+    await env.admin.create(`/services/cloud-provider-payment/${id}`, json, { mode: CreateMode.EPHEMERAL });
+    await using sd = new ServiceDiscovery(env.session);
     assert.equal(sd.basePath, '/services');
     const found = await sd.queryForInstance('cloud-provider-payment', id);
     assert.equal(found?.address, '192.168.0.106');
@@ -129,7 +128,7 @@ describe('ServiceDiscovery', () => {
   });
 
   test('bad names and ids are refused before anything is sent', async () => {
-    await using sd = new ServiceDiscovery(session, { basePath: freshBase() });
+    await using sd = new ServiceDiscovery(env.session, { basePath: freshBase() });
     for (const name of ['', '.', '..', 'a/b']) {
       await assert.rejects(sd.registerService({ name, address: 'h' }), TypeError, `name ${JSON.stringify(name)}`);
       await assert.rejects(sd.queryForInstances(name), /service name/);
@@ -138,16 +137,14 @@ describe('ServiceDiscovery', () => {
     await assert.rejects(sd.queryForInstance('ok', 'x/y'), /instance id "x\/y" must not contain/);
     await assert.rejects(sd.unregisterService({ name: 'a/b', id: 'x' }), /service name/);
     assert.throws(() => sd.serviceCache('..'), TypeError);
-    assert.throws(() => new ServiceDiscovery(session, { basePath: 'relative' }));
+    assert.throws(() => new ServiceDiscovery(env.session, { basePath: 'relative' }));
   });
 
-  test('a reconnect that keeps the session leaves the registration untouched (same czxid)', async () => {
-    const { proxy, keeper } = await proxied();
-    const sd = new ServiceDiscovery(keeper, { basePath: freshBase() });
-    try {
+  test('a reconnect that keeps the session leaves the registration untouched (same czxid)', () =>
+    throughProxy(6000, async ({ proxy, keeper, sd }) => {
       const i = await sd.registerService({ name: 'api', address: 'h', port: 1 });
       const path = sd.pathOf(i)!;
-      const before = (await admin.exists(path))!;
+      const before = (await env.admin.exists(path))!;
       let registrations = 0;
       sd.on('registered', () => registrations++);
       const states: KeeperState[] = [];
@@ -157,51 +154,39 @@ describe('ServiceDiscovery', () => {
       await whenEvent(keeper, 'state', () => states.includes(KeeperState.Disconnected) && states.at(-1) === KeeperState.SyncConnected, 10_000, 'reconnected');
       await keeper.client.sync('/'); // after the re-check the reconnect triggered
       assert.equal(keeper.client.sessionId, sessionId, 'the same session');
-      const after = (await admin.exists(path))!;
+      const after = (await env.admin.exists(path))!;
       assert.equal(after.czxid, before.czxid, 'not deleted and re-created');
       assert.equal(after.mzxid, before.mzxid, 'not rewritten');
       assert.equal(registrations, 0);
-    } finally {
-      await sd.close();
-      await keeper.close();
-      await proxy.close();
-    }
-  });
+    }));
 
-  test('after session expiry, registrations are re-created on the new session, with the updated copy', async () => {
-    const { proxy, keeper } = await proxied(4000);
-    const sd = new ServiceDiscovery(keeper, { basePath: freshBase() });
-    try {
+  test('after session expiry, registrations are re-created on the new session, with the updated copy', () =>
+    throughProxy(4000, async ({ proxy, keeper, sd }) => {
       const dyn = await sd.registerService({ name: 'api', address: 'h', port: 1, payload: 'v1' });
       const stat = await sd.registerService({ name: 'api', address: 'h', port: 2, serviceType: 'STATIC' });
       await sd.updateService({ ...dyn, payload: 'v2' });
-      const staticCzxid = (await admin.exists(sd.pathOf(stat)!))!.czxid;
-      const oldCzxid = (await admin.exists(sd.pathOf(dyn)!))!.czxid;
+      const staticCzxid = (await env.admin.exists(sd.pathOf(stat)!))!.czxid;
+      const oldCzxid = (await env.admin.exists(sd.pathOf(dyn)!))!.czxid;
       const victim = keeper.client;
       const reRegistered = nextRegistered(sd);
-      await expireSession(victim, proxy, server.connectString);
+      await expireSession(victim, proxy, env.server.connectString);
       assert.equal(await reRegistered, sd.pathOf(dyn));
       assert.notEqual(keeper.client.sessionId, victim.sessionId, 'a new session');
-      const now = (await admin.exists(sd.pathOf(dyn)!))!;
+      const now = (await env.admin.exists(sd.pathOf(dyn)!))!;
       assert.equal(now.ephemeralOwner, keeper.client.sessionId);
       assert.notEqual(now.czxid, oldCzxid);
       assert.equal((await sd.queryForInstance('api', dyn.id))?.payload, 'v2', 're-registration writes the in-memory copy');
-      assert.equal((await admin.exists(sd.pathOf(stat)!))!.czxid, staticCzxid, 'a STATIC node outlives the session untouched');
-    } finally {
-      await sd.close();
-      await keeper.close();
-      await proxy.close();
-    }
-  });
+      assert.equal((await env.admin.exists(sd.pathOf(stat)!))!.czxid, staticCzxid, 'a STATIC node outlives the session untouched');
+    }));
 
   test('a registration deleted by someone else is re-created at once', async () => {
-    await using sd = new ServiceDiscovery(session, { basePath: freshBase() });
+    await using sd = new ServiceDiscovery(env.session, { basePath: freshBase() });
     const dyn = await sd.registerService({ name: 'api', address: 'h', port: 1 });
     const seq = await sd.registerService({ name: 'api', id: 'w-', address: 'h', port: 2, serviceType: 'DYNAMIC_SEQUENTIAL' });
     for (const instance of [dyn, seq]) {
       const path = sd.pathOf(instance)!;
       const again = nextRegistered(sd);
-      await admin.delete(path);
+      await env.admin.delete(path);
       const newPath = await again;
       assert.deepEqual(await sd.queryForInstance('api', instance.id), instance);
       assert.equal(sd.pathOf(instance), newPath);
@@ -211,57 +196,44 @@ describe('ServiceDiscovery', () => {
       let seen = 0;
       sd.on('registered', () => ++seen === 2 && resolve());
     });
-    await admin.transaction().delete(sd.pathOf(dyn)!).delete(sd.pathOf(seq)!).delete(`${sd.basePath}/api`).commit();
+    await env.admin.transaction().delete(sd.pathOf(dyn)!).delete(sd.pathOf(seq)!).delete(`${sd.basePath}/api`).commit();
     await again;
     assert.equal((await sd.queryForInstances('api')).length, 2);
   });
 
-  test('unregister is idempotent when a connection loss swallows the reply of its delete', async () => {
-    const { proxy, keeper } = await proxied(8000);
-    const sd = new ServiceDiscovery(keeper, { basePath: freshBase() });
-    try {
+  test('unregister is idempotent when a connection loss swallows the reply of its delete', () =>
+    throughProxy(8000, async ({ proxy, sd }) => {
       const i = await sd.registerService({ name: 'api', address: 'h', port: 1 });
       const path = sd.pathOf(i)!;
+      const deleted = new Promise<void>((resolve) => void env.admin.exists(path, (ev) => ev.type === EventType.NodeDeleted && resolve()));
       proxy.holdReplies(); // the delete reaches the server; its reply does not come back
       const unregistering = sd.unregisterService(i);
-      await until(async () => (await admin.exists(path)) === null, 5000, 'the delete done on the server');
+      await deleted;
       proxy.cutAll(); // the held reply is lost: the client sees ConnectionLoss and retries
       proxy.releaseReplies();
       await unregistering;
       await sd.unregisterService(i);
-      assert.equal(await admin.exists(path), null);
+      assert.equal(await env.admin.exists(path), null);
       assert.equal(sd.pathOf(i), undefined);
-    } finally {
-      await sd.close();
-      await keeper.close();
-      await proxy.close();
-    }
-  });
+    }));
 
-  test('an unregister started while cut off completes once the connection is back', async () => {
-    const { proxy, keeper } = await proxied(8000);
-    const sd = new ServiceDiscovery(keeper, { basePath: freshBase() });
-    try {
+  test('an unregister started while cut off completes once the connection is back', () =>
+    throughProxy(8000, async ({ proxy, keeper, sd }) => {
       const i = await sd.registerService({ name: 'api', address: 'h', port: 1, serviceType: 'STATIC' });
       proxy.refuse();
-      await until(() => keeper.client.state === KeeperState.Disconnected, 5000, 'disconnected');
+      await whenEvent(keeper, 'state', () => keeper.client.state === KeeperState.Disconnected, 5000, 'disconnected');
       const unregistering = sd.unregisterService(i);
       await proxy.heal();
       await unregistering;
-      assert.equal(await admin.exists(`${sd.basePath}/api/${i.id}`), null);
-    } finally {
-      await sd.close();
-      await keeper.close();
-      await proxy.close();
-    }
-  });
+      assert.equal(await env.admin.exists(`${sd.basePath}/api/${i.id}`), null);
+    }));
 
   test('malformed instance znodes are skipped and reported once per path', async () => {
     const basePath = freshBase();
-    await using sd = new ServiceDiscovery(session, { basePath });
+    await using sd = new ServiceDiscovery(env.session, { basePath });
     await sd.registerService({ name: 'api', id: 'good', address: 'h', port: 1 });
-    await admin.create(`${basePath}/api/junk`, 'not json');
-    await admin.create(`${basePath}/api/typed`, '{"name":"api","id":"typed","address":"h","port":"eighty"}');
+    await env.admin.create(`${basePath}/api/junk`, 'not json');
+    await env.admin.create(`${basePath}/api/typed`, '{"name":"api","id":"typed","address":"h","port":"eighty"}');
     const errors: Error[] = [];
     sd.on('error', (e) => errors.push(e as Error));
     for (let round = 0; round < 3; round++) assert.deepEqual((await sd.queryForInstances('api')).map((i) => i.id), ['good']);
@@ -275,7 +247,7 @@ describe('ServiceDiscovery', () => {
 describe('ServiceCache', () => {
   test('a missing service, then added, updated and removed instances, each told apart by id', async () => {
     const basePath = freshBase();
-    await using sd = new ServiceDiscovery(session, { basePath });
+    await using sd = new ServiceDiscovery(env.session, { basePath });
     await using cache = sd.serviceCache('api');
     assert.deepEqual(await cache.start(), [], 'a missing service reads as empty');
     const changes: ServiceCacheChange[] = [];
@@ -301,10 +273,10 @@ describe('ServiceCache', () => {
 
   test('malformed children are skipped and reported once; a fixed one appears', async () => {
     const basePath = freshBase();
-    await using sd = new ServiceDiscovery(session, { basePath });
+    await using sd = new ServiceDiscovery(env.session, { basePath });
     await sd.registerService({ name: 'api', id: 'ok', address: 'h', port: 1 });
-    await admin.create(`${basePath}/api/bad`, '{"name":"api"}');
-    const cache = new ServiceCache(session, 'api', { basePath });
+    await env.admin.create(`${basePath}/api/bad`, '{"name":"api"}');
+    const cache = new ServiceCache(env.session, 'api', { basePath });
     const errors: Error[] = [];
     cache.on('error', (e) => errors.push(e as Error));
     try {
@@ -313,7 +285,7 @@ describe('ServiceCache', () => {
       await whenEvent(cache, 'change', () => cache.instances.length === 2, 5000, 'ok2 seen');
       assert.equal(errors.length, 1, errors.map((e) => e.message).join('; '));
       assert.match(errors[0]!.message, new RegExp(`${basePath}/api/bad: "id" must be a string`));
-      await admin.setData(`${basePath}/api/bad`, '{"name":"api","id":"bad","address":"h2"}');
+      await env.admin.setData(`${basePath}/api/bad`, '{"name":"api","id":"bad","address":"h2"}');
       await whenEvent(cache, 'change', () => cache.instances.some((i) => i.id === 'bad'), 5000, 'the fixed node seen');
     } finally {
       await cache.close();
@@ -322,8 +294,8 @@ describe('ServiceCache', () => {
 
   test('lifecycle: start once, abort, idempotent close, the iterator until close', async () => {
     const basePath = freshBase();
-    await using sd = new ServiceDiscovery(session, { basePath });
-    const aborted = new ServiceCache(session, 'api', { basePath });
+    await using sd = new ServiceDiscovery(env.session, { basePath });
+    const aborted = new ServiceCache(env.session, 'api', { basePath });
     await assert.rejects(aborted.start(AbortSignal.abort(new Error('stop'))), /stop/);
     await aborted.close();
 
