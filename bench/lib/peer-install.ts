@@ -14,7 +14,10 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { cacheRoot, publishCacheEntry, resolveMavenJars } from 'zk-elect/testing';
+import { cacheRoot, jarVersion, publishCacheEntry, resolveJavaLibrary } from 'zk-elect/testing';
+
+// bench/lib/peers.ts names Debian's jars' versions with it too.
+export { jarVersion };
 
 /** Apache Curator's newest 5.x release on Maven Central. The ZooKeeper Java client is whichever one it depends on. */
 export const CURATOR_VERSION = '5.9.0';
@@ -59,12 +62,10 @@ export interface MavenPeerJars {
 export async function resolvePeerJars(env: NodeJS.ProcessEnv = process.env): Promise<MavenPeerJars> {
   const dir = curatorDir(env);
   const what = `Apache Curator ${CURATOR_VERSION}`;
-  const jars = await resolveMavenJars(dir, [{ groupId: 'org.apache.curator', artifactId: 'curator-recipes', version: CURATOR_VERSION }], what, env, () => announce(what, dir));
-  const zookeeperVersion = jarVersion(jars, 'zookeeper');
+  const curator = await resolveJavaLibrary(dir, [{ groupId: 'org.apache.curator', artifactId: 'curator-recipes', version: CURATOR_VERSION }], what, { env, onResolve: announce });
+  const zookeeperVersion = jarVersion(curator, 'zookeeper');
   if (!zookeeperVersion) throw new PeerInstallError(`${what}: no zookeeper-<version>.jar among its dependencies in ${dir}`);
-  const slf4jVersion = jarVersion(jars, 'slf4j-api');
-  const nop = slf4jVersion ? await resolveSlf4jNop(slf4jVersion, env) : [];
-  const curator = [...jars, ...nop];
+  const slf4jVersion = jarVersion(curator, 'slf4j-api');
   // The Java client peer gets exactly the ZooKeeper client Curator runs on. Guava and the other
   // jars only Curator needs stay on its class path too; nothing there loads them.
   const java = curator.filter((j) => !path.basename(j).startsWith('curator-'));
@@ -76,23 +77,9 @@ export function curatorDir(env: NodeJS.ProcessEnv = process.env): string {
   return path.join(cacheRoot(env), 'maven', `curator-${CURATOR_VERSION}`);
 }
 
-/** The slf4j-nop jar of `version` (its slf4j-api is already on the class path). */
-async function resolveSlf4jNop(version: string, env: NodeJS.ProcessEnv): Promise<string[]> {
-  const dir = path.join(cacheRoot(env), 'maven', `slf4j-nop-${version}`);
-  const what = `slf4j-nop ${version}`;
-  const jars = await resolveMavenJars(dir, [{ groupId: 'org.slf4j', artifactId: 'slf4j-nop', version }], what, env, () => announce(what, dir));
-  return jars.filter((j) => path.basename(j).startsWith('slf4j-nop-'));
-}
-
 /** Says on stderr why the next seconds are slow (a first install only). */
 function announce(what: string, dir: string): void {
   process.stderr.write(`zk-elect bench: installing ${what} into ${dir} (once) ...\n`);
-}
-
-/** `name-1.2.3.jar` among `jars` → `1.2.3` (`zookeeper` does not match `zookeeper-jute-…`). */
-export function jarVersion(jars: readonly string[], name: string): string | undefined {
-  const re = new RegExp(`^${name.replace(/[.]/g, '\\.')}-(\\d[\\w.]*)\\.jar$`);
-  return jars.map((j) => re.exec(path.basename(j))?.[1]).find((v) => v !== undefined);
 }
 
 /** kazoo installed in a virtualenv. */

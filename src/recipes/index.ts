@@ -34,3 +34,4 @@ export {
 } from './discovery/instance.js';
 export { ServiceDiscovery, type ServiceDiscoveryEvents, type ServiceDiscoveryOptions } from './discovery/service-discovery.js';
 export { ServiceCache, type InstanceSource, type ServiceCacheChange, type ServiceCacheEvents, type ServiceCacheOptions } from './discovery/service-cache.js';
+export { DEFAULT_DOWN_INSTANCE_POLICY, ServiceProvider, type DownInstancePolicy, type ProviderStrategy, type ServiceProviderOptions } from './discovery/service-provider.js';

@@ -24,6 +24,8 @@ export type { ZooKeeperInstall } from './install.js';
 export { resolveMavenJars, MavenResolveError } from './maven.js';
 export { cacheRoot, publishCacheEntry } from './cache.js';
 export type { MavenArtifact } from './maven.js';
+export { resolveJavaLibrary, jarVersion } from './java-library.js';
+export type { JavaLibraryOptions } from './java-library.js';
 // The four-letter words belong to the client (the dashboard polls with them too); tests probe
 // the harness's servers with them, so they are offered here as well.
 export { fourLetterWord, parseSrvr, parseMntr, parseWchp } from '../client/four-letter.js';
