@@ -3,8 +3,9 @@
  * {@link UsageError}s, typed flag readers, and the connect string's resolution.
  * @module
  */
+import { readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { parseConnectString, validatePath } from '../client/index.js';
+import { parseConnectString, validatePath, type ZooKeeperOptions } from '../client/index.js';
 import { UsageError } from './errors.js';
 
 /** The default ensemble when neither `--zookeeper` nor `ZK_CONNECT` is given. */
@@ -14,6 +15,14 @@ export const DEFAULT_CONNECT_STRING = '127.0.0.1:2181';
 export const COMMON_OPTIONS = {
   zookeeper: { type: 'string', short: 'z' },
   'connect-timeout': { type: 'string' },
+  'sasl-user': { type: 'string' },
+  'sasl-password-file': { type: 'string' },
+  'digest-auth': { type: 'string' },
+  'digest-password-file': { type: 'string' },
+  'tls-ca': { type: 'string' },
+  'tls-cert': { type: 'string' },
+  'tls-key': { type: 'string' },
+  'tls-no-verify-hostname': { type: 'boolean' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
@@ -22,6 +31,13 @@ export const COMMON_OPTIONS = {
 export const COMMON_HELP = `  -z, --zookeeper <cs>      ZooKeeper connect string host:port[,host:port...][/chroot]
                             (default: $ZK_CONNECT, else ${DEFAULT_CONNECT_STRING})
       --connect-timeout <ms> how long to wait for ZooKeeper at start (default 5000)
+      --sasl-user <name>    authenticate with SASL DIGEST-MD5 as this user; the password comes
+                            from --sasl-password-file <file> or $ZK_SASL_PASSWORD
+      --digest-auth <user>  add digest credentials; the password from --digest-password-file
+                            <file> or $ZK_DIGEST_PASSWORD (never on the command line)
+      --tls-ca <file>       connect with TLS, trusting this CA (PEM); --tls-cert <file> and
+                            --tls-key <file> for mutual TLS; --tls-no-verify-hostname skips the
+                            certificate's name check (test ensembles by IP only)
       --json                one JSON object per line on stdout, for scripts
   -h, --help                show this help`;
 
@@ -92,15 +108,49 @@ export interface ConnectFlags {
   connectString: string;
   /** `--connect-timeout` in ms (default 5000). */
   connectTimeout: number;
+  /** The client options of the flags: the connect timeout, TLS, SASL and digest credentials. */
+  client: ZooKeeperOptions;
 }
 
 /**
  * Resolves `--zookeeper` (see {@link resolveConnectString}) and `--connect-timeout`. Never blocks.
  * @throws UsageError naming the flag of an invalid value.
  */
-export function connectFlags(values: { zookeeper?: unknown; 'connect-timeout'?: unknown }): ConnectFlags {
-  return {
-    connectString: resolveConnectString(values.zookeeper as string | undefined),
-    connectTimeout: intOption(values['connect-timeout'] as string | undefined, 'connect-timeout', 5000, 1),
-  };
+export function connectFlags(values: Record<string, unknown>, env: NodeJS.ProcessEnv = process.env): ConnectFlags {
+  const connectTimeout = intOption(values['connect-timeout'] as string | undefined, 'connect-timeout', 5000, 1);
+  return { connectString: resolveConnectString(values.zookeeper as string | undefined, env), connectTimeout, client: { connectTimeout, ...secureOptions(values, env) } };
+}
+
+/**
+ * The TLS and credential options of the secure flags. Reads the files they name. Never blocks
+ * for long (small local files). @throws UsageError naming the flag (unreadable file, a user
+ * without a password, a TLS key without a certificate).
+ */
+function secureOptions(values: Record<string, unknown>, env: NodeJS.ProcessEnv): ZooKeeperOptions {
+  const str = (k: string) => values[k] as string | undefined;
+  const options: ZooKeeperOptions = {};
+  const saslUser = str('sasl-user');
+  if (saslUser !== undefined) options.sasl = { mechanism: 'DIGEST-MD5', username: saslUser, password: secret('sasl-password-file', str('sasl-password-file'), env.ZK_SASL_PASSWORD, 'sasl-user') };
+  const digestUser = str('digest-auth');
+  if (digestUser !== undefined) options.authInfo = [{ scheme: 'digest', auth: `${digestUser}:${secret('digest-password-file', str('digest-password-file'), env.ZK_DIGEST_PASSWORD, 'digest-auth')}` }];
+  const [ca, cert, key] = ['tls-ca', 'tls-cert', 'tls-key'].map((flag) => (str(flag) === undefined ? undefined : readFlagFile(flag, str(flag)!)));
+  if ((cert === undefined) !== (key === undefined)) throw new UsageError('--tls-cert and --tls-key go together (mutual TLS)');
+  if (ca !== undefined || cert !== undefined) options.tls = { ...(ca ? { ca } : {}), ...(cert ? { cert, key } : {}) };
+  if (values['tls-no-verify-hostname'] === true) options.verifyHostname = false;
+  return options;
+}
+
+/** A password from its file flag, else from the environment. @throws UsageError when neither has it. */
+function secret(flag: string, file: string | undefined, fromEnv: string | undefined, userFlag: string): string {
+  if (file !== undefined) return readFlagFile(flag, file).replace(/\r?\n$/, '');
+  if (fromEnv !== undefined) return fromEnv;
+  throw new UsageError(`--${userFlag} needs a password: --${flag} <file>, or the environment variable ${flag.startsWith('sasl') ? 'ZK_SASL_PASSWORD' : 'ZK_DIGEST_PASSWORD'}`);
+}
+
+function readFlagFile(flag: string, file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`--${flag} ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+  }
 }

@@ -11,7 +11,7 @@ import { CANDIDATES, DEFAULT_ELECTION, DEFAULT_REGISTRY, WORKERS } from '../reci
 import { participantsOf, type Participant } from '../recipes/participants.js';
 import { emitBackgroundError } from '../recipes/errors.js';
 import { connectFlags, pathOption } from './args.js';
-import { sessionIdHex } from '../client/index.js';
+import { sessionIdHex, type ZooKeeperOptions } from '../client/index.js';
 
 /** One registered worker. */
 export interface RegistryEntry {
@@ -155,6 +155,8 @@ export interface ChainFlags {
   electionPath: string;
   registryPath: string;
   connectTimeout: number;
+  /** The client options of the common flags (timeout, TLS, credentials). */
+  client: ZooKeeperOptions;
 }
 
 /**
@@ -162,9 +164,10 @@ export interface ChainFlags {
  * timeout). @throws the usage error of an invalid value (exit code 2).
  */
 export function chainFlags(values: Record<string, unknown>): ChainFlags {
-  const { connectString, connectTimeout } = connectFlags(values);
+  const { connectString, connectTimeout, client } = connectFlags(values);
   return {
     connectString,
+    client,
     electionPath: pathOption(values['election-path'] as string | undefined, 'election-path', DEFAULT_ELECTION),
     registryPath: pathOption(values['registry-path'] as string | undefined, 'registry-path', DEFAULT_REGISTRY),
     connectTimeout,

@@ -17,6 +17,8 @@ export const EXIT = {
   UNREACHABLE: 3,
   /** A local resource is unavailable, e.g. the HTTP `--port` is already in use. */
   UNAVAILABLE: 4,
+  /** ZooKeeper refused this client: SASL or digest credentials, SASL required, an untrusted TLS certificate. */
+  AUTH_FAILED: 5,
   /** Interrupted by a second Ctrl-C before the graceful shutdown finished (128 + SIGINT). */
   INTERRUPTED: 130,
 } as const;
@@ -76,6 +78,9 @@ export function describeError(err: unknown, context: ErrorContext = {}): Friendl
   if (err instanceof CliError) return { message: err.message, hint: err.hint, exitCode: err.exitCode, unexpected: false };
   if (err instanceof ZooKeeperError) {
     if (err.code === ErrorCode.BADARGUMENTS && !err.path) return { message: err.message, exitCode: EXIT.USAGE, unexpected: false };
+    if (err.code === ErrorCode.AUTHFAILED) {
+      return { message: err.message, hint: 'Check --sasl-user and --sasl-password-file (or $ZK_SASL_PASSWORD), --digest-auth, and --tls-ca / --tls-cert / --tls-key.', exitCode: EXIT.AUTH_FAILED, unexpected: false };
+    }
     if (UNREACHABLE_CODES.has(err.code)) {
       const hosts = connectString?.split('/')[0];
       // The client's connect failure already names the servers; other losses do not.

@@ -4,7 +4,7 @@
  * long-running command prints.
  * @module
  */
-import { KeeperState } from '../protocol/constants.js';
+import { KeeperState, type ZooKeeperOptions } from '../client/index.js';
 import { SessionKeeper } from '../recipes/session-keeper.js';
 import { EXIT } from './errors.js';
 import { Reporter, clockTime } from './output.js';
@@ -25,7 +25,8 @@ export interface FollowOptions<V> {
   /** The `event` of each JSON view line. */
   event: string;
   connectString: string;
-  connectTimeout: number;
+  /** The client options of the common flags (timeout, TLS, credentials). */
+  client: ZooKeeperOptions;
   json: boolean;
   /** Makes the view source on the session (not started). */
   source: (session: SessionKeeper) => ViewSource<V>;
@@ -43,7 +44,7 @@ export async function follow<V>(options: FollowOptions<V>): Promise<number> {
   let stop!: () => void;
   const stopped = new Promise<void>((resolve) => (stop = resolve));
   const unhook = onShutdownSignal(() => stop());
-  const session = await SessionKeeper.open(options.connectString, { connectTimeout: options.connectTimeout }).catch((e) => (unhook(), Promise.reject(e)));
+  const session = await SessionKeeper.open(options.connectString, options.client).catch((e) => (unhook(), Promise.reject(e)));
   const out = new Reporter(options.json);
   const source = options.source(session);
   source.on('view', viewPrinter(out, options));

@@ -48,6 +48,7 @@ Exit codes:
   2  bad command line (unknown command or flag, bad value, bad connect string)
   3  ZooKeeper unreachable
   4  local resource unavailable (e.g. --port in use)
+  5  ZooKeeper refused this client (credentials, SASL required, untrusted TLS certificate)
   130 second Ctrl-C during shutdown
 `;
 

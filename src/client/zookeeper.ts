@@ -74,6 +74,12 @@ export interface ZooKeeperOptions {
    * their certificates do not list; the chain of trust is still checked.
    */
   verifyHostname?: boolean;
+  /**
+   * Credentials added before the first request, as {@link ZooKeeper.addAuthInfo} would (e.g.
+   * `[{ scheme: 'digest', auth: 'user:password' }]`); re-sent after every reconnect. A refusal
+   * finishes the client as `AuthFailed`.
+   */
+  authInfo?: ReadonlyArray<{ scheme: string; auth: string | Uint8Array }>;
 }
 
 /** The {@link ZooKeeperOptions.sasl} option: DIGEST-MD5 credentials or a mechanism of your own. */
@@ -181,6 +187,7 @@ export class ZooKeeper extends EventEmitter<ZooKeeperEvents> {
     checkOptions(options);
     options.signal?.throwIfAborted();
     const zk = new ZooKeeper(connectString, options.shuffleHosts === false ? hosts : shuffled(hosts), chroot, options);
+    for (const { scheme, auth } of options.authInfo ?? []) void zk.addAuthInfo(scheme, auth).catch(() => undefined); // a refusal finishes the session, which connect reports
     zk.session.start();
     const timeout = options.connectTimeout ?? 15000;
     try {
@@ -654,6 +661,7 @@ function checkOptions(o: ZooKeeperOptions): void {
   if (o.transport !== undefined && typeof o.transport !== 'function') throw badInput('option transport must be a dialer function');
   if (o.clock !== undefined && typeof o.clock?.setTimeout !== 'function') throw badInput('option clock must be a Clock (now, setTimeout, clearTimeout, setInterval, clearInterval)');
   if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) throw badInput('option signal must be an AbortSignal');
+  if (o.authInfo !== undefined && (!Array.isArray(o.authInfo) || o.authInfo.some((a) => typeof a?.scheme !== 'string' || a.scheme === ''))) throw badInput('option authInfo must be a list of { scheme, auth }');
   if (o.sasl !== undefined) {
     const m = (o.sasl as { mechanism?: unknown }).mechanism;
     if (m !== undefined && m !== 'DIGEST-MD5') throw badInput(`option sasl: mechanism ${String(m)} is not supported (DIGEST-MD5 is, or pass a SaslMechanism)`);

@@ -11,7 +11,8 @@ import { ClusterNode } from '../../recipes/cluster-node.js';
 import type { ElectionStatus } from '../../recipes/election.js';
 import { DEFAULT_ELECTION, DEFAULT_REGISTRY } from '../../recipes/defaults.js';
 import { join } from '../../recipes/sequence.js';
-import { COMMON_HELP, COMMON_OPTIONS, intOption, pathOption, resolveConnectString } from '../args.js';
+import { COMMON_HELP, COMMON_OPTIONS, connectFlags, intOption, pathOption } from '../args.js';
+import type { ZooKeeperOptions } from '../../client/index.js';
 import { CliError, EXIT } from '../errors.js';
 import { Reporter } from '../output.js';
 import { onShutdownSignal } from '../signals.js';
@@ -51,7 +52,7 @@ node's last election round: a follower is told only when its own predecessor goe
 Errors are {"event":"error",...} lines on stderr.
 
 Exit codes: 0 graceful shutdown, 2 bad flags, 3 ZooKeeper unreachable, 4 --port unavailable,
-1 unexpected error, 130 second Ctrl-C during shutdown.
+5 ZooKeeper refused the credentials, 1 unexpected error, 130 second Ctrl-C during shutdown.
 
 Example: three terminals running
   zk-elect node --zookeeper 127.0.0.1:2181
@@ -75,7 +76,8 @@ interface NodeOptions {
   port: number;
   host: string;
   sessionTimeout: number;
-  connectTimeout: number;
+  /** The client options of the common flags (timeout, TLS, credentials). */
+  client: ZooKeeperOptions;
   json: boolean;
   id?: string;
 }
@@ -85,14 +87,15 @@ const PROBE_INTERVAL_MS = 5000;
 
 function parseOptions(values: Record<string, string | boolean | undefined>): NodeOptions {
   const str = (k: string) => values[k] as string | undefined;
+  const { connectString, client } = connectFlags(values);
   return {
-    connectString: resolveConnectString(str('zookeeper')),
+    connectString,
     electionPath: pathOption(str('election-path'), 'election-path', DEFAULT_ELECTION),
     registryPath: pathOption(str('registry-path'), 'registry-path', DEFAULT_REGISTRY),
     port: intOption(str('port'), 'port', 0, 0, 65535),
     host: str('host') ?? '127.0.0.1',
     sessionTimeout: intOption(str('session-timeout'), 'session-timeout', 10000, 1),
-    connectTimeout: intOption(str('connect-timeout'), 'connect-timeout', 5000, 1),
+    client,
     json: values.json === true,
     id: str('id'),
   };
@@ -153,7 +156,7 @@ class NodeProgram {
         address: this.address,
         electionPath: this.opts.electionPath,
         registryPath: this.opts.registryPath,
-        zookeeper: { sessionTimeout: this.opts.sessionTimeout, connectTimeout: this.opts.connectTimeout },
+        zookeeper: { ...this.opts.client, sessionTimeout: this.opts.sessionTimeout },
       });
       const first = await Promise.race([started, stopped]);
       if (typeof first === 'string') return await this.abandonStart(first, started);

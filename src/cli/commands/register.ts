@@ -5,6 +5,7 @@
  * @module
  */
 import { SessionKeeper } from '../../recipes/session-keeper.js';
+import type { ZooKeeperOptions } from '../../client/index.js';
 import { parseUriSpec, validateServiceName, type NewServiceInstance } from '../../recipes/discovery/instance.js';
 import { ServiceDiscovery } from '../../recipes/discovery/service-discovery.js';
 import { COMMON_HELP, COMMON_OPTIONS, connectFlags, intOption } from '../args.js';
@@ -77,11 +78,11 @@ export function run(argv: string[]): Promise<number> {
   const command = split < 0 ? [] : argv.slice(split + 1);
   return runCommand(flags, OPTIONS, USAGE, ({ values }, ctx) => {
     if (split >= 0 && command.length === 0) throw new UsageError('nothing after "--": give the command to run, or leave out the "--"');
-    const { connectString, connectTimeout } = connectFlags(values);
+    const { connectString, client } = connectFlags(values);
     const instance = instanceFlags(values);
     const basePath = basePathFlag(values);
     ctx.connectString = connectString;
-    return hold({ connectString, connectTimeout, basePath, instance, command, json: ctx.json === true });
+    return hold({ connectString, client, basePath, instance, command, json: ctx.json === true });
   });
 }
 
@@ -128,7 +129,8 @@ function uriSpecFlag(value: string | undefined): string | null {
 /** What {@link hold} needs. */
 interface HoldOptions {
   connectString: string;
-  connectTimeout: number;
+  /** The client options of the common flags (timeout, TLS, credentials). */
+  client: ZooKeeperOptions;
   basePath: string;
   instance: NewServiceInstance;
   /** The sidecar's command and arguments; empty to hold until a signal. */
@@ -145,7 +147,7 @@ async function hold(o: HoldOptions): Promise<number> {
   let onSignal = (signal: NodeJS.Signals) => stop.abort(signal);
   const unhook = onShutdownSignal((signal) => onSignal(signal));
   try {
-    const session = await SessionKeeper.open(o.connectString, { connectTimeout: o.connectTimeout });
+    const session = await SessionKeeper.open(o.connectString, o.client);
     session.on('state', (s, reason) => reportSessionState(out, s, reason, toStderr));
     session.on('error', (e) => out.error(e));
     const discovery = new ServiceDiscovery(session, { basePath: o.basePath });

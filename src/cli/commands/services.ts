@@ -40,15 +40,15 @@ const OPTIONS = { ...COMMON_OPTIONS, ...BASE_PATH_OPTIONS, watch: { type: 'boole
  */
 export function run(argv: string[]): Promise<number> {
   return runCommand(argv, OPTIONS, USAGE, async ({ values }, ctx) => {
-    const { connectString, connectTimeout } = connectFlags(values);
+    const { connectString, client } = connectFlags(values);
     const basePath = basePathFlag(values);
     ctx.connectString = connectString;
     const json = ctx.json === true;
     if (values.watch) {
       const source = (session: SessionKeeper) => new ServiceDirectory(session, basePath);
-      return follow({ command: 'services', event: 'services', connectString, connectTimeout, json, source, toJson: directoryJson, format: formatDirectory });
+      return follow({ command: 'services', event: 'services', connectString, client, json, source, toJson: directoryJson, format: formatDirectory });
     }
-    const session = await SessionKeeper.open(connectString, { connectTimeout });
+    const session = await SessionKeeper.open(connectString, client);
     try {
       const view = await readDirectory(session, basePath);
       if (json) jsonLinePrinter()('services', directoryJson(view));

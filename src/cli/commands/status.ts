@@ -37,10 +37,10 @@ const OPTIONS = { ...COMMON_OPTIONS, ...CHAIN_OPTIONS, ...BASE_PATH_OPTIONS } as
  */
 export function run(argv: string[]): Promise<number> {
   return runCommand(argv, OPTIONS, USAGE, async ({ values }, ctx) => {
-    const { connectString, electionPath, registryPath, connectTimeout } = chainFlags(values);
+    const { connectString, electionPath, registryPath, client } = chainFlags(values);
     const basePath = basePathFlag(values);
     ctx.connectString = connectString;
-    const session = await SessionKeeper.open(connectString, { connectTimeout });
+    const session = await SessionKeeper.open(connectString, client);
     try {
       const [view, services] = await Promise.all([readChain(session, electionPath, registryPath), readDirectory(session, basePath)]);
       if (ctx.json) jsonLinePrinter()('status', { ...chainJson(view), ...directoryJson(services) });

@@ -38,7 +38,7 @@ export function run(argv: string[]): Promise<number> {
       command: 'watch',
       event: 'chain',
       connectString: flags.connectString,
-      connectTimeout: flags.connectTimeout,
+      client: flags.client,
       json: ctx.json === true,
       source: (session) => new ChainWatcher(session, flags.electionPath, flags.registryPath),
       toJson: chainJson,
