@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import type { Snapshot } from '../src/dashboard/types.js';
 import { SupervisedChild } from '../src/testing/index.js';
+import { AuthFailedError, ZooKeeper } from '../src/index.js';
 import { until } from './support/wait.js';
 
 const MAIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../src/cli/main.js');
@@ -98,4 +99,25 @@ test('SIGTERM to `zk-elect demo` stops its nodes, its ZooKeeper and deletes the 
 test('Ctrl-C (SIGINT to the whole process group) of a 3-server demo leaves nothing behind', { timeout: 60_000 }, async () => {
   // detached: the demo leads its own process group, like a shell job; -pid signals all of it.
   await checkCleanStop(['--servers', '3', '--nodes', '3'], true, (child) => process.kill(-child.pid, 'SIGINT'), 3, 3);
+});
+
+test('`zk-elect demo --secure`: SASL-required TLS servers, the nodes join over both; an anonymous client is refused', { timeout: 90_000 }, async () => {
+  const { child, url, output } = await startDemoProcess(['--secure', '--servers', '1', '--nodes', '2'], false);
+  try {
+    const snap = (await (await fetch(new URL('api/snapshot', url))).json()) as Snapshot;
+    assert.equal(snap.candidates.length, 2, 'both nodes joined the election');
+    assert.ok(snap.candidates.some((c) => c.isLeader));
+    assert.match(output.join('\n'), /SASL required, TLS/);
+    const nodeArgs = tree(child.pid).filter((p) => p.cmdline.includes(' node ')).map((p) => p.cmdline);
+    assert.ok(nodeArgs.length >= 2 && nodeArgs.every((c) => c.includes('--tls-ca') && c.includes('--sasl-user demo') && !c.includes('--sasl-password ')), nodeArgs.join('\n'));
+    const anonymous = await ZooKeeper.connect(snap.servers[0]!.address);
+    try {
+      await assert.rejects(anonymous.exists('/'), AuthFailedError);
+    } finally {
+      await anonymous.close();
+    }
+  } finally {
+    child.kill('SIGTERM');
+    await child.exited;
+  }
 });

@@ -4,7 +4,8 @@
  * commands `zk-elect demo` and `zk-elect dashboard` are thin wrappers around these.
  * @module
  */
-import { startEnsemble, type TestingEnsemble } from '../testing/index.js';
+import { startEnsemble, type TestingEnsemble, type TestingOptions } from '../testing/index.js';
+import { secureAccess, secureServerOptions } from './secure-demo.js';
 import { Fleet } from './fleet.js';
 import { DashboardModel } from './model.js';
 import { serveDashboard, type DashboardServer, type ServeOptions } from './server.js';
@@ -25,6 +26,8 @@ export interface DemoOptions extends ServeOptions {
   nodeCommand?: readonly string[];
   /** Told about each start-up step, for the terminal. */
   onProgress?: (text: string) => void;
+  /** Lock the local quorum down: SASL DIGEST-MD5 required and TLS; the nodes join over both. */
+  secure?: boolean;
 }
 
 /** A running demo or dashboard. */
@@ -60,11 +63,14 @@ export async function startDemo(opts: DemoOptions = {}): Promise<RunningDashboar
     for (const step of cleanup.reverse()) await step().catch(() => undefined);
   });
   try {
-    const ensemble = opts.zookeeper ? undefined : await startServers(opts, sessionTimeoutMs, progress);
+    const secure = opts.secure && !opts.zookeeper ? secureServerOptions() : undefined;
+    const ensemble = opts.zookeeper ? undefined : await startServers(opts, sessionTimeoutMs, progress, secure?.options);
     if (ensemble) cleanup.push(() => ensemble.stop());
-    const connectString = opts.zookeeper ?? ensemble!.connectString;
-    const fleet = new Fleet({ connectString, extraArgs: [SESSION_TIMEOUT_FLAG, String(sessionTimeoutMs)], ...(opts.nodeCommand ? { command: opts.nodeCommand } : {}) });
-    const model = new DashboardModel({ connectString, fleet, sessionTimeoutMs, ...(ensemble ? { ensemble } : {}) });
+    const access = secure && ensemble ? await secureAccess(ensemble, secure.password) : undefined;
+    const connectString = access?.connectString ?? opts.zookeeper ?? ensemble!.connectString;
+    const extraArgs = [SESSION_TIMEOUT_FLAG, String(sessionTimeoutMs), ...(access?.nodeArgs ?? [])];
+    const fleet = new Fleet({ connectString, extraArgs, ...(opts.nodeCommand ? { command: opts.nodeCommand } : {}) });
+    const model = new DashboardModel({ connectString, fleet, sessionTimeoutMs, ...(ensemble ? { ensemble } : {}), ...(access ? { client: access.client } : {}) });
     const server = await serve(model, opts, cleanup);
     cleanup.push(() => fleet.close());
     await model.whenConnected();
@@ -107,11 +113,12 @@ export async function startDashboard(opts: DashboardOptions): Promise<RunningDas
   }
 }
 
-async function startServers(opts: DemoOptions, sessionTimeoutMs: number, progress: (t: string) => void): Promise<TestingEnsemble> {
+async function startServers(opts: DemoOptions, sessionTimeoutMs: number, progress: (t: string) => void, secure?: Pick<TestingOptions, 'tls' | 'sasl'>): Promise<TestingEnsemble> {
   const size = opts.servers ?? 3;
   const tickTime = opts.tickTime ?? 500;
-  progress(`starting ${size === 1 ? 'a standalone ZooKeeper server' : `a ZooKeeper quorum of ${size} servers`}…`);
+  progress(`starting ${size === 1 ? 'a standalone ZooKeeper server' : `a ZooKeeper quorum of ${size} servers`}${secure ? ' (SASL required, TLS)' : ''}…`);
   return startEnsemble(size, {
+    ...secure,
     tickTime,
     // Let the server grant exactly the timeout asked for, however short or long.
     minSessionTimeout: Math.min(2 * tickTime, sessionTimeoutMs),

@@ -5,7 +5,7 @@
  * @module
  */
 import { EventEmitter } from 'node:events';
-import { KeeperState, SessionKeeper, parseConnectString } from '../index.js';
+import { KeeperState, SessionKeeper, parseConnectString, type ZooKeeperOptions } from '../index.js';
 import { CANDIDATES, DEFAULT_ELECTION, DEFAULT_REGISTRY, WORKERS } from '../recipes/defaults.js';
 import { participantsOf, type Participant } from '../recipes/participants.js';
 import { ChildrenCache, type CachedChild, type ChildrenChange } from '../recipes/children-cache.js';
@@ -34,6 +34,8 @@ export interface DashboardModelOptions {
   basePath?: string;
   /** `srvr` poll interval. Default 1000 ms. */
   pollMs?: number;
+  /** Options of the model's own session (TLS, credentials), e.g. for a secure demo. */
+  client?: ZooKeeperOptions;
 }
 
 /** Events of a {@link DashboardModel}. */
@@ -209,7 +211,7 @@ export class DashboardModel extends EventEmitter<DashboardModelEvents> {
   private async connectLoop(): Promise<void> {
     while (!this.closed) {
       try {
-        const session = await SessionKeeper.open(this.options.connectString, { sessionTimeout: DASHBOARD_SESSION_MS, connectTimeout: 5000 });
+        const session = await SessionKeeper.open(this.options.connectString, { ...this.options.client, sessionTimeout: DASHBOARD_SESSION_MS, connectTimeout: 5000 });
         if (this.closed) return void (await session.close());
         return this.attach(session);
       } catch (err) {

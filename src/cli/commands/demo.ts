@@ -24,6 +24,10 @@ Flags:
       --nodes <n>            node processes to launch (default 5, at most ${MAX_NODES})
       --session-timeout <ms> the nodes' session timeout (default 4000): how long a crashed
                              leader's znode outlives it, so how long a SIGKILL failover takes
+      --secure               lock the local servers down as production ensembles are: SASL
+                             DIGEST-MD5 required (user demo, a fresh random password) and a
+                             TLS client port; the nodes join over TLS with SASL, through the
+                             same --tls-ca / --sasl-user / --sasl-password-file flags
   -z, --zookeeper <cs>       use this existing ensemble instead of starting servers
                              (the server panel then only shows what \`srvr\` says)
       --port <n>             dashboard port (default 8080; a free one if 8080 is busy)
@@ -44,6 +48,7 @@ const OPTIONS = {
   port: { type: 'string' },
   host: { type: 'string' },
   open: { type: 'boolean' },
+  secure: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -53,6 +58,7 @@ function demoOptions(values: Values): DemoOptions & { open: boolean } {
   const str = (k: keyof typeof OPTIONS) => values[k] as string | undefined;
   const servers = intOption(str('servers'), 'servers', 3, 1, 9);
   if (servers % 2 === 0) throw new UsageError(`--servers must be odd (1, 3 or 5): a quorum of ${servers} tolerates no more failures than ${servers - 1}`, USAGE);
+  if (values.secure === true && str('zookeeper') !== undefined) throw new UsageError('--secure locks down the servers the demo starts; it cannot be used with --zookeeper', USAGE);
   return {
     servers,
     nodes: intOption(str('nodes'), 'nodes', 5, 1, MAX_NODES),
@@ -61,6 +67,7 @@ function demoOptions(values: Values): DemoOptions & { open: boolean } {
     port: intOption(str('port'), 'port', 8080, 0, 65535),
     host: str('host') ?? '127.0.0.1',
     open: values.open === true,
+    secure: values.secure === true,
     onProgress: (text) => process.stdout.write(`zk-elect demo: ${text}\n`),
   };
 }
@@ -87,7 +94,7 @@ export function run(argv: string[]): Promise<number> {
     const print = entryPrinter();
     demo.model.timeline.entries().forEach(print);
     const lines = [
-      opts.zookeeper ? `ZooKeeper:  ${opts.zookeeper} (existing ensemble)` : `ZooKeeper:  ${demo.model.options.connectString}`,
+      opts.zookeeper ? `ZooKeeper:  ${opts.zookeeper} (existing ensemble)` : `ZooKeeper:  ${demo.model.options.connectString}${opts.secure ? ' (TLS; SASL user demo, password in the demo\'s temp dir)' : ''}`,
       `Nodes:      ${opts.nodes}, session timeout ${opts.sessionTimeoutMs} ms`,
       'Kill the leader from the page and watch the failover. Ctrl-C stops everything.',
     ];
