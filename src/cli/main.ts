@@ -21,6 +21,7 @@ export const COMMANDS: Readonly<Record<string, string>> = {
   status: "print an election's chain of candidates and the service registry, once",
   watch: 'like status, re-printed on every change until Ctrl-C',
   services: 'list the named services (Curator x-discovery) and their instances; --watch to follow',
+  run: 'run a command only while this process leads an election: one copy across hosts, never two',
   register: 'register a named-service instance until Ctrl-C, or as long as a command runs',
   demo: 'start a local ZooKeeper and a fleet of nodes to watch elections happen',
   dashboard: 'a live web view of an election',

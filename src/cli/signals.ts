@@ -4,12 +4,15 @@
  */
 import { EXIT } from './errors.js';
 
+/** The signals that ask a command to shut down unless it says otherwise. */
+const SHUTDOWN_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
+
 /**
- * Calls `onSignal` once on the first SIGINT or SIGTERM (graceful shutdown). A second signal
- * while shutting down exits at once with {@link EXIT.INTERRUPTED}, for a stuck shutdown.
- * Returns a function that removes the handlers.
+ * Calls `onSignal` once on the first of `signals` (default SIGINT, SIGTERM: a graceful
+ * shutdown). A second signal while shutting down exits at once with {@link EXIT.INTERRUPTED},
+ * for a stuck shutdown. Returns a function that removes the handlers.
  */
-export function onShutdownSignal(onSignal: (signal: NodeJS.Signals) => void): () => void {
+export function onShutdownSignal(onSignal: (signal: NodeJS.Signals) => void, signals: readonly NodeJS.Signals[] = SHUTDOWN_SIGNALS): () => void {
   let received = false;
   const handler = (signal: NodeJS.Signals) => {
     if (received) {
@@ -19,7 +22,6 @@ export function onShutdownSignal(onSignal: (signal: NodeJS.Signals) => void): ()
     received = true;
     onSignal(signal);
   };
-  process.on('SIGINT', handler);
-  process.on('SIGTERM', handler);
-  return () => (process.off('SIGINT', handler), process.off('SIGTERM', handler));
+  for (const s of signals) process.on(s, handler);
+  return () => signals.forEach((s) => process.off(s, handler));
 }

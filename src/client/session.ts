@@ -120,6 +120,14 @@ export class Session {
     void this.connectLoop();
   }
 
+  /**
+   * When a server last sent this session anything (a reply, a ping's answer, a notification),
+   * on the clock's scale: the live connection's last receipt, else that of the one lost last.
+   */
+  get lastHeardAt(): number {
+    return this.conn?.lastReceived ?? this.lastHeard;
+  }
+
   /** True while a connection is up and requests flow. */
   get isConnected(): boolean {
     return this.phase === 'connected';

@@ -255,6 +255,16 @@ export class ZooKeeper extends EventEmitter<ZooKeeperEvents> {
     return this.session.negotiatedTimeoutMs;
   }
 
+  /**
+   * When a server last answered this client (any reply, ping answers included), in ms on the
+   * client's {@link Clock} (`performance.now()` by default). The server cannot expire the session
+   * before `lastHeardAt + sessionTimeout` minus the reply's transit time: a deadline for leader-only
+   * work that must stop before a successor can be elected (`zk-elect run`). Never blocks.
+   */
+  get lastHeardAt(): number {
+    return this.session.lastHeardAt;
+  }
+
   /** The server currently connected to, as `host:port`, or undefined while disconnected. */
   get connectedServer(): string | undefined {
     const h = this.session.connectedTo;

@@ -9,7 +9,8 @@ import { createInterface } from 'node:readline';
 import type { Writable } from 'node:stream';
 
 /**
- * Starts a tiny `sh` that blocks reading a pipe from this process and SIGKILLs `pid` once the
+ * Starts a tiny `sh` that blocks reading a pipe from this process and SIGKILLs `pid` (a whole
+ * process group when given as `-PGID`) once the
  * pipe closes. The pipe closes when this process dies in any way, SIGKILL included (when no
  * exit handler runs). It ignores the Ctrl-C and SIGTERM sent to the whole process group, so it
  * outlives us long enough to act. With `cleanupDir` (a `zk-elect-*` temp dir: anything else is
@@ -18,7 +19,7 @@ import type { Writable } from 'node:stream';
  * Returns undefined on Windows (no `sh`). Kill the returned process once `pid` has exited.
  * Never throws: a watchdog that cannot start is reported by nothing but its absence.
  */
-export function spawnWatchdog(pid: number, cleanupDir?: string): ChildProcess | undefined {
+export function spawnWatchdog(pid: number | `-${number}`, cleanupDir?: string): ChildProcess | undefined {
   if (process.platform === 'win32') return undefined;
   const script = [
     "trap '' INT TERM HUP",
@@ -60,6 +61,12 @@ export interface SupervisedOptions extends Omit<SpawnOptions, 'stdio'> {
    * {@link SupervisedChild.lines}, `events` and `stderr` stay empty and `next` only sees the exit.
    */
   inherit?: boolean;
+  /**
+   * Start the child as the leader of its own process group (`detached`), and make every signal
+   * ({@link SupervisedChild.kill}, the exit hook, the watchdog) go to the whole group, so its own
+   * children die with it (`zk-elect run -- COMMAND`). Then a terminal's Ctrl-C no longer reaches it.
+   */
+  group?: boolean;
 }
 
 /**
@@ -97,7 +104,8 @@ export class SupervisedChild<E extends object = Record<string, unknown>> {
   #exit: ChildExit | undefined;
   /** The process exited and its output is drained. */
   #closed = false;
-  readonly #exitHook = () => this.#child.kill('SIGKILL');
+  readonly #group: boolean;
+  readonly #exitHook = () => this.kill('SIGKILL');
 
   /**
    * Spawns `file` with `args` (stdout and stderr piped; stdin ignored unless `options.stdin`;
@@ -105,11 +113,12 @@ export class SupervisedChild<E extends object = Record<string, unknown>> {
    * @throws Error if the process cannot be spawned (e.g. no such file).
    */
   constructor(file: string, args: readonly string[], options: SupervisedOptions = {}) {
-    const { stdin, inherit, ...spawnOptions } = options;
-    const child = spawn(file, args, { ...spawnOptions, stdio: inherit ? 'inherit' : [stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
+    const { stdin, inherit, group, ...spawnOptions } = options;
+    const child = spawn(file, args, { ...spawnOptions, ...(group ? { detached: true } : {}), stdio: inherit ? 'inherit' : [stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
     if (child.pid === undefined) throw spawnFailure(child, file);
     this.#child = child;
-    this.#watchdog = spawnWatchdog(child.pid);
+    this.#group = group === true;
+    this.#watchdog = spawnWatchdog(group ? `-${child.pid}` : child.pid);
     process.on('exit', this.#exitHook);
     child.on('error', () => undefined); // a kill() of an exiting child is not worth crashing for
     this.exited = new Promise((resolve) =>
@@ -156,9 +165,18 @@ export class SupervisedChild<E extends object = Record<string, unknown>> {
     return this.#child.stdin;
   }
 
-  /** Sends `signal` (default SIGTERM). Never throws. */
+  /** Sends `signal` (default SIGTERM), to the whole group with `group`. Never throws. */
   kill(signal: NodeJS.Signals = 'SIGTERM'): void {
-    this.#child.kill(signal);
+    if (!this.#group) {
+      this.#child.kill(signal);
+      return;
+    }
+    try {
+      // Even after the leader exited, the rest of its group may live on: signal it too.
+      process.kill(-this.#child.pid!, signal);
+    } catch {
+      // ESRCH: the whole group is gone
+    }
   }
 
   /**
