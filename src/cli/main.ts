@@ -51,6 +51,8 @@ Exit codes:
   4  local resource unavailable (e.g. --port in use)
   5  ZooKeeper refused this client (credentials, SASL required, untrusted TLS certificate)
   130 second Ctrl-C during shutdown
+  run and register -- COMMAND exit with the command's code (128 + N for signal N);
+  126 COMMAND not executable, 127 COMMAND not found
 `;
 
 function version(): string {

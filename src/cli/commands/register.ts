@@ -52,7 +52,8 @@ uri), "child-started" (pid, command), "signal" (signal, forwarded), "child-exite
 signal), "unregistered" (service, id), connection changes ("disconnected", "reconnected",
 "expired") and "error" (message).
 Exit codes: 0 unregistered after Ctrl-C / SIGTERM, 2 bad flags, 3 ZooKeeper unreachable,
-1 unexpected error; with a command, the command's exit code (127 if it cannot be run).
+1 unexpected error; with a command, the command's exit code (127 if it is not found,
+126 if it is not executable).
 `;
 
 const OPTIONS = {
