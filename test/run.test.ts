@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, describe, test } from 'node:test';
-import { TcpProxy, type TestingServer } from '../src/testing/index.js';
+import { TcpProxy, TestingCluster, type TestingServer } from '../src/testing/index.js';
 import { SupervisedChild } from '../src/process/supervised.js';
 import type { RunEvent, RunEventName, RunEventOf } from '../src/cli/run-events.js';
 import type { ChildLogLine } from './fixtures/run-child.js';
@@ -106,6 +106,11 @@ describe('zk-elect run', () => {
     assert.equal(env.pid, first.pid);
     assert.equal(env.epoch, first.epoch);
     assert.match(env.node, new RegExp(`^${o.election}/c_\\d{10}$`));
+    assert.equal(env.election, o.election);
+    assert.equal(env.zookeeper, server.connectString);
+    // With --json our lines go to stderr: stdout carries the child's output only.
+    await until(() => a.proc.lines.length > 0, 5000, "the child's stdout line");
+    assert.deepEqual(a.proc.lines, [`child ${first.pid} says hello on stdout`]);
     a.proc.kill('SIGTERM');
     assert.deepEqual(await a.proc.exited, { code: 0, signal: null }, 'run exits with its child code (0: it handled SIGTERM)');
     const second = await Promise.race([b.next('child-started'), c.next('child-started')]);
@@ -229,7 +234,7 @@ describe('zk-elect run', () => {
       const childGoneAt = await gone(first.pid, SESSION_TIMEOUT);
       await b.next('child-started', 0, 15_000);
       await until(() => starts(o.log).length === 2, 5000, 'the successor child to log its start');
-      console.log(`# blackhole: child stopped ${childGoneAt - t0} ms after the partition began, successor child at ${starts(o.log)[1].at - t0} ms`);
+      console.log(`# blackhole: SIGTERM ${stopping.time - t0} ms, child gone ${childGoneAt - t0} ms after the partition began, successor child at ${starts(o.log)[1].at - t0} ms`);
       assert.ok(childGoneAt < starts(o.log)[1].at);
       assertNeverTwo(o.log);
       await proxy.heal();
@@ -258,5 +263,36 @@ describe('zk-elect run', () => {
     const unreachable = await runCli(['run', '-z', '127.0.0.1:1', '--connect-timeout', '1000', '--', 'true']);
     assert.equal(unreachable.code, 3);
     assert.match(unreachable.stderr, /cannot reach ZooKeeper/);
+  });
+});
+
+describe('zk-elect run on a quorum', () => {
+  test('a server of the quorum killed and restarted: the child keeps running, no leadership change', async () => {
+    const cluster = await TestingCluster.start(3, { tickTime: 250 });
+    try {
+      const leaderId = await cluster.leaderId();
+      const followers = cluster.servers.filter((m) => m.id !== leaderId);
+      // Only followers in its connect string: losing one leaves the quorum and its leader intact.
+      const followersString = followers.map((m) => `127.0.0.1:${m.port}`).join(',');
+      const all = cluster.servers.map((m) => `127.0.0.1:${m.port}`).join(',');
+      const o = scenario();
+      const a = new Run(o, ['--session-timeout', '4000'], {}, followersString);
+      const started = await a.next('child-started', 0, 30_000);
+      const connected = await a.next('connected');
+      const b = new Run(o, [], {}, all);
+      await b.next('following', 0, 30_000);
+      const victim = followers.find((m) => connected.server === `127.0.0.1:${m.port}`)!;
+      await cluster.kill(victim.id);
+      await a.next('resumed', 0, 10_000);
+      await cluster.restart(victim.id);
+      assert.ok(alive(started.pid), 'the child still runs');
+      assert.equal(a.count('stopping-child'), 0);
+      assert.equal(b.count('child-started'), 0);
+      assertNeverTwo(o.log);
+      for (const r of [a, b]) r.proc.kill('SIGTERM');
+      await Promise.all([a.proc.exited, b.proc.exited]);
+    } finally {
+      await cluster.stop();
+    }
   });
 });
