@@ -93,6 +93,23 @@ async function gone(pid: number, ms = 10_000): Promise<number> {
   return Date.now();
 }
 
+/** A leader `run` (connected through `leaderConnect`, default the server) with its child running, and one follower. */
+async function leaderAndFollower(leaderConnect = server.connectString) {
+  const o = scenario();
+  const a = new Run(o, [], {}, leaderConnect);
+  const first = await a.next('child-started');
+  const b = new Run(o);
+  await b.next('following');
+  return { o, a, b, first };
+}
+
+/** Waits for the follower `b` to start its child; resolves with when the child logged its start. */
+async function successorStart(o: { log: string }, b: Run): Promise<number> {
+  await b.next('child-started', 0, 15_000);
+  await until(() => starts(o.log).length === 2, 5000, 'the successor child to log its start');
+  return starts(o.log)[1].at;
+}
+
 describe('zk-elect run', () => {
   test('three candidates: one child; SIGTERM to the leader hands over to the next child', async () => {
     const o = scenario();
@@ -128,17 +145,11 @@ describe('zk-elect run', () => {
   });
 
   test("SIGKILL of the leader's run: the watchdog kills its child before the successor's starts", async () => {
-    const o = scenario();
-    const a = new Run(o);
-    const first = await a.next('child-started');
-    const b = new Run(o);
-    await b.next('following');
+    const { o, a, b, first } = await leaderAndFollower();
     const killedAt = Date.now();
     a.proc.kill('SIGKILL');
     const childGoneAt = await gone(first.pid, 3000);
-    await b.next('child-started', 0, 15_000);
-    await until(() => starts(o.log).length === 2, 5000, 'the successor child to log its start');
-    const successorAt = starts(o.log)[1].at;
+    const successorAt = await successorStart(o, b);
     console.log(`# SIGKILL of run: its child gone after ${childGoneAt - killedAt} ms; successor child after ${successorAt - killedAt} ms (session timeout ${SESSION_TIMEOUT} ms)`);
     assert.ok(childGoneAt < successorAt);
     assertNeverTwo(o.log);
@@ -188,17 +199,11 @@ describe('zk-elect run', () => {
   });
 
   test("SIGSTOP of the leader's run: child killed at the deadline, successor after it; on SIGCONT it reports lost", async () => {
-    const o = scenario();
-    const a = new Run(o);
-    const first = await a.next('child-started');
-    const b = new Run(o);
-    await b.next('following');
+    const { o, a, b, first } = await leaderAndFollower();
     const stoppedAt = Date.now();
     a.proc.kill('SIGSTOP');
     const childGoneAt = await gone(first.pid, SESSION_TIMEOUT + 2000);
-    await b.next('child-started', 0, 15_000);
-    await until(() => starts(o.log).length === 2, 5000, 'the successor child to log its start');
-    const successorAt = starts(o.log)[1].at;
+    const successorAt = await successorStart(o, b);
     console.log(`# SIGSTOP of run: child killed ${childGoneAt - stoppedAt} ms after the stop, successor child at ${successorAt - stoppedAt} ms (session timeout ${SESSION_TIMEOUT} ms)`);
     assert.ok(childGoneAt - stoppedAt < SESSION_TIMEOUT, 'killed before the session timeout');
     assert.ok(childGoneAt < successorAt);
@@ -212,13 +217,9 @@ describe('zk-elect run', () => {
   });
 
   test('a blackholed leader stops its child before the deadline; a short outage leaves it untouched', async () => {
-    const o = scenario();
     const proxy = await TcpProxy.start({ host: '127.0.0.1', port: server.port });
     try {
-      const a = new Run(o, [], {}, proxy.connectString);
-      const first = await a.next('child-started');
-      const b = new Run(o);
-      await b.next('following');
+      const { o, a, b, first } = await leaderAndFollower(proxy.connectString);
       // A short outage: the connection is refused, then comes back with the session.
       proxy.refuse();
       await a.next('suspended');
@@ -232,10 +233,9 @@ describe('zk-elect run', () => {
       const stopping = await a.next('stopping-child', 0, SESSION_TIMEOUT * 2);
       assert.equal(stopping.reason, 'suspended');
       const childGoneAt = await gone(first.pid, SESSION_TIMEOUT);
-      await b.next('child-started', 0, 15_000);
-      await until(() => starts(o.log).length === 2, 5000, 'the successor child to log its start');
-      console.log(`# blackhole: SIGTERM ${stopping.time - t0} ms, child gone ${childGoneAt - t0} ms after the partition began, successor child at ${starts(o.log)[1].at - t0} ms`);
-      assert.ok(childGoneAt < starts(o.log)[1].at);
+      const successorAt = await successorStart(o, b);
+      console.log(`# blackhole: SIGTERM ${stopping.time - t0} ms, child gone ${childGoneAt - t0} ms after the partition began, successor child at ${successorAt - t0} ms`);
+      assert.ok(childGoneAt < successorAt);
       assertNeverTwo(o.log);
       await proxy.heal();
       for (const r of [a, b]) r.proc.kill('SIGTERM');
