@@ -246,6 +246,11 @@ describe('zk-elect run', () => {
   });
 
   test('errors: no command 2, bad flag 2, not found 127, not executable 126, unreachable 3', async () => {
+    const top = await runCli(['--help']);
+    assert.match(top.stdout, /^  run /m);
+    const help = await runCli(['run', '--help']);
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /--grace/);
     const noCommand = await runCli(['run', '-z', server.connectString]);
     assert.equal(noCommand.code, 2);
     assert.match(noCommand.stderr, /no command/);
