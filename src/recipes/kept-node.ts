@@ -37,6 +37,7 @@ export class KeptNode {
   #onDeleted = this.#watch(0);
   readonly #unsubscribe: () => void;
 
+  /** Follows `session` (its reconnects and replacement sessions) from now until {@link KeptNode.close}. Never throws. */
   constructor(
     private readonly session: SessionKeeper,
     private readonly options: KeptNodeOptions,
@@ -78,7 +79,8 @@ export class KeptNode {
   }
 
   #background(): void {
-    void this.#serial(() => this.#ensure(this.#gen)).catch((e) => this.#active && this.options.onError(e));
+    // Checked when it runs, not when queued: a release in between means there is nothing to keep.
+    void this.#serial(async () => this.#active && (await this.#ensure(this.#gen))).catch((e) => this.#active && this.options.onError(e));
   }
 
   async #ensure(gen: number): Promise<OwnNode> {
