@@ -205,7 +205,9 @@ describe('ServiceDiscovery', () => {
     throughProxy(8000, async ({ proxy, sd }) => {
       const i = await sd.registerService({ name: 'api', address: 'h', port: 1 });
       const path = sd.pathOf(i)!;
-      const deleted = new Promise<void>((resolve) => void env.admin.exists(path, (ev) => ev.type === EventType.NodeDeleted && resolve()));
+      let onDeleted!: () => void;
+      const deleted = new Promise<void>((resolve) => (onDeleted = resolve));
+      assert.ok(await env.admin.exists(path, (ev) => ev.type === EventType.NodeDeleted && onDeleted()), 'watching the node');
       proxy.holdReplies(); // the delete reaches the server; its reply does not come back
       const unregistering = sd.unregisterService(i);
       await deleted;
@@ -227,6 +229,39 @@ describe('ServiceDiscovery', () => {
       await unregistering;
       assert.equal(await env.admin.exists(`${sd.basePath}/api/${i.id}`), null);
     }));
+
+  test('registering an id held by another session replaces it, as Curator does; re-registration never takes it back', async () => {
+    const basePath = freshBase();
+    const other = await SessionKeeper.open(env.server.connectString);
+    const first = new ServiceDiscovery(env.session, { basePath });
+    const second = new ServiceDiscovery(other, { basePath });
+    try {
+      await first.registerService({ name: 'api', id: 'x', address: 'old', port: 1 });
+      const refused = new Promise<unknown>((resolve) => first.once('error', resolve));
+      await second.registerService({ name: 'api', id: 'x', address: 'new', port: 2 });
+      assert.match(String(((await refused) as Error).message), /is registered already by session/, "the first one's re-registration is refused");
+      const node = (await env.admin.exists(`${basePath}/api/x`))!;
+      assert.equal(node.ephemeralOwner, other.client.sessionId);
+      assert.equal((await first.queryForInstance('api', 'x'))?.address, 'new');
+    } finally {
+      await second.close();
+      await first.close();
+      await other.close();
+    }
+  });
+
+  test('registering again updates in place; an aborted registration leaves nothing', async () => {
+    await using sd = new ServiceDiscovery(env.session, { basePath: freshBase() });
+    const a = await sd.registerService({ name: 'api', id: 'a', address: 'h', port: 1 });
+    const czxid = (await env.admin.exists(sd.pathOf(a)!))!.czxid;
+    await sd.registerService({ name: 'api', id: 'a', address: 'h', port: 2 });
+    assert.equal((await env.admin.exists(sd.pathOf(a)!))!.czxid, czxid);
+    assert.equal((await sd.queryForInstance('api', 'a'))?.port, 2);
+    await assert.rejects(sd.registerService({ name: 'api', id: 'b', address: 'h' }, AbortSignal.abort(new Error('gave up'))), /gave up/);
+    assert.equal(sd.pathOf({ name: 'api', id: 'b' }), undefined);
+    assert.deepEqual(sd.registered.map((i) => i.id), ['a']);
+    assert.equal(await env.admin.exists(`${sd.basePath}/api/b`), null);
+  });
 
   test('malformed instance znodes are skipped and reported once per path', async () => {
     const basePath = freshBase();

@@ -37,6 +37,7 @@ export class KeptNode {
   #onDeleted = this.#watch(0);
   readonly #unsubscribe: () => void;
 
+  /** Follows `session` (its reconnects and replacement sessions) from now until {@link KeptNode.close}. Never throws. */
   constructor(
     private readonly session: SessionKeeper,
     private readonly options: KeptNodeOptions,
@@ -78,13 +79,14 @@ export class KeptNode {
   }
 
   #background(): void {
-    void this.#serial(() => this.#ensure(this.#gen)).catch((e) => this.#active && this.options.onError(e));
+    // Checked when it runs, not when queued: a release in between means there is nothing to keep.
+    void this.#serial(async () => this.#active && (await this.#ensure(this.#gen))).catch((e) => this.#active && this.options.onError(e));
   }
 
   async #ensure(gen: number): Promise<OwnNode> {
     const zk = this.session.client;
     const node = this.#node;
-    if (node && (this.options.persistent || node.sessionId === zk.sessionId) && (await zk.exists(node.path, this.#onDeleted))) return node;
+    if (node && (await this.#stillOurs(zk, node))) return node;
     const made = await this.options.create(zk);
     if (gen !== this.#gen || !this.#active) {
       await this.options.remove(made); // released meanwhile: leave nothing behind
@@ -94,6 +96,17 @@ export class KeptNode {
     if (!(await zk.exists(made.path, this.#onDeleted))) return this.#ensure(gen);
     this.options.onKept?.(made);
     return made;
+  }
+
+  /**
+   * Whether `node` is still in place, watching it either way. An ephemeral node counts only while
+   * its session is ours: a node at the path of another session (someone took the name over) does
+   * not, and its watch tells us when it goes.
+   */
+  async #stillOurs(zk: ZooKeeper, node: OwnNode): Promise<boolean> {
+    if (!this.options.persistent && node.sessionId !== zk.sessionId) return false;
+    const stat = await zk.exists(node.path, this.#onDeleted);
+    return stat !== null && (this.options.persistent || stat.ephemeralOwner === zk.sessionId);
   }
 
   #watch(gen: number): (ev: WatchedEvent) => void {

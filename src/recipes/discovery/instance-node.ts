@@ -22,6 +22,9 @@ export function isPersistent(type: ServiceType): boolean {
   return modeOf(type) === CreateMode.PERSISTENT;
 }
 
+/** How many times one create replaces a node found at its path before it gives up. */
+const MAX_REPLACES = 3;
+
 /** Where the instance goes, and may replace a node found there already. */
 export interface InstanceNodeTarget {
   /** `<basePath>/<name>`: created as container nodes when missing. */
@@ -41,7 +44,8 @@ export interface InstanceNodeTarget {
  * `<parent>/<id><seq>` for DYNAMIC_SEQUENTIAL. A missing parent is made (container nodes); a
  * lost reply is recovered (the node this session made is found, not made twice). A node already
  * at the path is taken over when it is ours (lost reply) or persistent-for-persistent (its data
- * is rewritten, which keeps it and its czxid), replaced when `mayReplace` allows. Blocks through
+ * is rewritten, which keeps it and its czxid), replaced when `mayReplace` allows (three times at
+ * most, in case its owner keeps making it again). Blocks through
  * reconnects. @throws NodeExistsError naming the owner when the node is someone else's and may
  * not be replaced; SessionExpiredError/ClientClosedError when the session ends; other ZooKeeperErrors.
  */
@@ -49,6 +53,7 @@ export async function createInstanceNode(zk: ZooKeeper, target: InstanceNodeTarg
   const mode = modeOf(target.type);
   if (mode === CreateMode.EPHEMERAL_SEQUENTIAL) return createOwnNode(zk, target.parent, target.id, target.data, CreateMode.CONTAINER);
   const path = join(target.parent, target.id);
+  let replaced = 0;
   for (;;) {
     try {
       const { stat } = await zk.createWithStat(path, target.data, { mode });
@@ -59,7 +64,8 @@ export async function createInstanceNode(zk: ZooKeeper, target: InstanceNodeTarg
       else if (code === ErrorCode.CONNECTIONLOSS) await zk.whenConnected(); // the retry's NodeExists tells whether it was made
       else if (code !== ErrorCode.NODEEXISTS) throw e;
       else {
-        const found = await takeOver(zk, path, mode, target);
+        // The other owner may make it again each time (its own re-registration): give up after a few rounds.
+        const found = await takeOver(zk, path, mode, replaced++ < MAX_REPLACES ? target : { ...target, mayReplace: () => false });
         if (found) return found;
       }
     }

@@ -6,7 +6,6 @@
  */
 import { EventEmitter } from 'node:events';
 import { ErrorCode, errorCode, validatePath, type ZooKeeper } from '../../client/index.js';
-import { readChildren } from '../children-cache.js';
 import { emitBackgroundError } from '../errors.js';
 import { KeptNode } from '../kept-node.js';
 import { abortable, Lifecycle } from '../lifecycle.js';
@@ -17,6 +16,7 @@ import { encodeInstance } from './codec.js';
 import { buildInstance, validateInstance, validateInstanceId, validateServiceName } from './instance.js';
 import { createInstanceNode, deleteInstanceNode, isPersistent } from './instance-node.js';
 import { InstanceDecoder } from './malformed.js';
+import { listNames, readInstance, readInstances } from './queries.js';
 import { ServiceCache } from './service-cache.js';
 import { DEFAULT_BASE_PATH, type NewServiceInstance, type ServiceInstance } from './types.js';
 
@@ -95,7 +95,7 @@ export class ServiceDiscovery extends EventEmitter<ServiceDiscoveryEvents> {
     if (old) await this.unregisterService(old.instance);
     const reg = this.#track({ ...instance });
     try {
-      await abortable(signal, () => reg.kept.keep(), () => this.#drop(reg));
+      await abortable(signal, () => reg.kept.keep(), () => undefined); // the catch below drops it
     } catch (e) {
       await this.#drop(reg);
       throw e;
@@ -209,7 +209,7 @@ export class ServiceDiscovery extends EventEmitter<ServiceDiscoveryEvents> {
    * Blocks for one getChildren. @throws ZooKeeperError (ConnectionLossError on a blip).
    */
   async queryForNames(): Promise<string[]> {
-    return (await this.#children(this.basePath)).sort();
+    return listNames(this.session.client, this.basePath);
   }
 
   /**
@@ -220,10 +220,7 @@ export class ServiceDiscovery extends EventEmitter<ServiceDiscoveryEvents> {
    */
   async queryForInstances(name: string): Promise<ServiceInstance[]> {
     validateServiceName(name);
-    const parent = join(this.basePath, name);
-    const names = (await this.#children(parent)).sort();
-    const children = await readChildren(this.session.client, parent, names);
-    return children.flatMap((c) => this.#decoder.decode(c) ?? []);
+    return readInstances(this.session.client, join(this.basePath, name), this.#decoder);
   }
 
   /**
@@ -235,23 +232,7 @@ export class ServiceDiscovery extends EventEmitter<ServiceDiscoveryEvents> {
   async queryForInstance(name: string, id: string): Promise<ServiceInstance | undefined> {
     validateServiceName(name);
     validateInstanceId(id);
-    const path = join(join(this.basePath, name), id);
-    try {
-      const { data } = await this.session.client.getData(path);
-      return this.#decoder.decode({ path, data });
-    } catch (e) {
-      if (errorCode(e) !== ErrorCode.NONODE) throw e;
-    }
-    return (await this.queryForInstances(name)).find((i) => i.id === id);
-  }
-
-  async #children(path: string): Promise<string[]> {
-    try {
-      return await this.session.client.getChildren(path);
-    } catch (e) {
-      if (errorCode(e) === ErrorCode.NONODE) return [];
-      throw e;
-    }
+    return readInstance(this.session.client, join(this.basePath, name), id, this.#decoder);
   }
 
   /**
