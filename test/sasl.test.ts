@@ -2,7 +2,7 @@
 // mechanism's arithmetic against RFC 2831's worked example.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { AuthFailedError, CreateMode, KeeperState, NoAuthError, OPEN_ACL_UNSAFE, ZooKeeper, digestACL, saslACL, type ZooKeeperOptions } from '../src/index.js';
+import { AuthFailedError, CreateMode, KeeperState, LeaderElection, NoAuthError, OPEN_ACL_UNSAFE, READ_ACL_UNSAFE, ServiceDiscovery, SessionKeeper, ZooKeeper, digestACL, saslACL, type ZooKeeperOptions } from '../src/index.js';
 import { digestResponse, parseDirectives } from '../src/client/sasl/digest-md5.js';
 import { TestingCluster, TestingServer } from '../src/testing/index.js';
 import { recordStates } from './support/states.js';
@@ -91,6 +91,28 @@ describe('a server with SASL users (not required)', () => {
     await zk.whenConnected();
     assert.equal(zk.sessionId, sessionId, 'the same session');
     assert.equal((await zk.getData('/bobs-again')).data?.toString(), 'x');
+  });
+
+  test("recipes create their nodes with the caller's ACL: bob's election and registration, readable by anyone, changed only by bob", async () => {
+    const acl = [saslACL('bob'), ...READ_ACL_UNSAFE];
+    const session = await SessionKeeper.open(server.connectString, bob);
+    const election = new LeaderElection(session, { parent: '/secure-election', acl });
+    const discovery = new ServiceDiscovery(session, { basePath: '/secure-services', acl });
+    try {
+      await election.start();
+      const instance = await discovery.registerService({ name: 'orders', address: '10.0.0.7', port: 8080 });
+      const other = await connect(server.connectString, alice);
+      for (const path of [`/secure-election/${election.status.node}`, '/secure-election', `/secure-services/orders/${instance.id}`, '/secure-services/orders']) {
+        assert.deepEqual((await other.getACL(path)).acl, acl, path);
+        assert.ok(await other.exists(path), 'anyone may read');
+      }
+      await assert.rejects(other.delete(`/secure-election/${election.status.node}`), NoAuthError);
+      await assert.rejects(other.setData(`/secure-services/orders/${instance.id}`, 'x'), NoAuthError);
+    } finally {
+      await discovery.close();
+      await election.close();
+      await session.close();
+    }
   });
 
   test('digest ACLs work beside SASL: only the digest user reads', async () => {

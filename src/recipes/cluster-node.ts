@@ -5,7 +5,7 @@
  * @module
  */
 import { EventEmitter } from 'node:events';
-import { type ZooKeeperOptions } from '../client/index.js';
+import type { ACL, ZooKeeperOptions } from '../client/index.js';
 import { LeaderElection, type LeaderElectionOptions } from './election.js';
 import { emitBackgroundError } from './errors.js';
 import { abortable, Lifecycle, withStartSignal, type StartOptions } from './lifecycle.js';
@@ -25,8 +25,10 @@ export interface ClusterNodeOptions {
   onElectedToBeLeader?: (node: ClusterNode) => void | Promise<void>;
   /** Called when this node becomes a worker, after it registered its address. */
   onWorker?: (node: ClusterNode) => void | Promise<void>;
-  /** Session options (session timeout, TLS...). */
+  /** Session options (session timeout, TLS, SASL...). */
   zookeeper?: ZooKeeperOptions;
+  /** The ACL of its candidate and registry nodes (and parents it creates). Default `OPEN_ACL_UNSAFE`. */
+  acl?: readonly ACL[];
 }
 
 /** Events of a {@link ClusterNode}. */
@@ -50,9 +52,10 @@ export class ClusterNode extends EventEmitter<ClusterNodeEvents> {
     private readonly options: ClusterNodeOptions,
   ) {
     super();
-    const electionOptions: LeaderElectionOptions = { parent: options.electionPath, data: options.address };
+    const acl = options.acl ? { acl: options.acl } : {};
+    const electionOptions: LeaderElectionOptions = { parent: options.electionPath, data: options.address, ...acl };
     this.election = new LeaderElection(session, electionOptions);
-    this.registry = new AddressRegistry(session, options.registryPath ?? DEFAULT_REGISTRY);
+    this.registry = new AddressRegistry(session, options.registryPath ?? DEFAULT_REGISTRY, acl);
     this.discovery = new AddressDiscovery(session, options.registryPath ?? DEFAULT_REGISTRY);
     this.discovery.on('change', (a) => this.emit('workers', a));
     this.discovery.on('error', (e) => emitBackgroundError(this, e, 'discovery'));

@@ -17,10 +17,10 @@
  */
 import { EventEmitter } from 'node:events';
 import os from 'node:os';
-import { ErrorCode, EventType, KeeperState, errorCode, validatePath, type Data, type Op, type OpResult, type ZooKeeperError, type ZooKeeperOptions } from '../client/index.js';
+import { ErrorCode, EventType, KeeperState, errorCode, validatePath, type ACL, type Data, type Op, type OpResult, type ZooKeeperError, type ZooKeeperOptions } from '../client/index.js';
 import { NotLeaderError, emitBackgroundError } from './errors.js';
 import { SessionKeeper } from './session-keeper.js';
-import { createOwnNode, deleteOwnNode, ensurePath, type OwnNode } from './own-node.js';
+import { createOwnNode, deleteOwnNode, ensurePath, type NodeOptions, type OwnNode } from './own-node.js';
 import { Coalescer } from './resync.js';
 import { abortable, withStartSignal, type StartOptions } from './lifecycle.js';
 import { CANDIDATE_PREFIX as PREFIX, DEFAULT_ELECTION } from './defaults.js';
@@ -79,6 +79,12 @@ export interface LeaderElectionOptions {
   data?: Data;
   /** Options of the session, when the election opens its own from a connect string. */
   zookeeper?: ZooKeeperOptions;
+  /**
+   * The ACL of the nodes it creates (its candidate node, and the parent if missing), e.g.
+   * `[saslACL('svc'), ...READ_ACL_UNSAFE]`: only this SASL user may change them, anyone may
+   * read the chain. Default `OPEN_ACL_UNSAFE`.
+   */
+  acl?: readonly ACL[];
 }
 
 /** Counters of what a candidate did, for metrics and for proving the absence of a herd. */
@@ -102,6 +108,7 @@ export class LeaderElection extends EventEmitter<LeaderElectionEvents> {
   /** The election parent path. */
   readonly parent: string;
   private readonly data: Data;
+  private readonly nodeOptions: NodeOptions;
   private own: OwnNode | undefined;
   private current: ElectionStatus = { role: 'latent' };
   private gen = 0;
@@ -136,6 +143,7 @@ export class LeaderElection extends EventEmitter<LeaderElectionEvents> {
     this.parent = options.parent ?? DEFAULT_ELECTION;
     validatePath(this.parent);
     this.data = options.data ?? `${os.hostname()}:${process.pid}`;
+    this.nodeOptions = options.acl ? { acl: options.acl } : {};
     const onState = (s: KeeperState, reason?: string) => this.onSessionState(s, reason);
     const onSession = () => this.schedule();
     session.on('state', onState);
@@ -231,7 +239,7 @@ export class LeaderElection extends EventEmitter<LeaderElectionEvents> {
     this.stats.rounds++;
     if (!this.own || this.own.sessionId !== zk.sessionId) {
       this.stats.requests++;
-      const node = await createOwnNode(zk, this.parent, PREFIX, this.data);
+      const node = await createOwnNode(zk, this.parent, PREFIX, this.data, this.nodeOptions);
       if (gen !== this.gen) {
         // A stale round (resign/close/expiry happened meanwhile) must not leave a candidate.
         await deleteOwnNode(zk, node).catch(() => undefined);
@@ -379,7 +387,7 @@ export class LeaderElection extends EventEmitter<LeaderElectionEvents> {
     if (c === ErrorCode.CONNECTIONLOSS || c === ErrorCode.SESSIONEXPIRED || c === ErrorCode.CLOSING) return false;
     if (c === ErrorCode.NONODE) {
       // The parent vanished (deleted by an operator), and our node with it.
-      void ensurePath(this.session.client, this.parent).catch(() => undefined);
+      void ensurePath(this.session.client, this.parent, this.nodeOptions).catch(() => undefined);
       this.own = undefined;
       this.gen++;
       this.loseIfLeading('election parent was deleted');

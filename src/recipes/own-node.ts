@@ -3,7 +3,7 @@
  * operations every recipe here builds on.
  * @module
  */
-import { CreateMode, ErrorCode, errorCode, type Data, type Stat, type ZooKeeper } from '../client/index.js';
+import { CreateMode, ErrorCode, errorCode, type ACL, type Data, type Stat, type ZooKeeper } from '../client/index.js';
 import { basename, join, sortCandidates } from './sequence.js';
 
 /** A node this session owns. */
@@ -17,18 +17,26 @@ export interface OwnNode {
 }
 
 
+/** How a recipe makes its nodes: the ACL of every node it creates, and the mode of missing parents. */
+export interface NodeOptions {
+  /** Default `OPEN_ACL_UNSAFE` (anyone may do anything), as ZooKeeper's own default. */
+  acl?: readonly ACL[];
+  /** Persistent (default) or containers, which the server removes once their last child is gone. */
+  parentMode?: CreateMode.PERSISTENT | CreateMode.CONTAINER;
+}
+
 /**
- * Creates `path` and its missing parents as `mode` nodes: persistent by default, or containers
- * (which the server removes once their last child is gone). Each "exists already" is fine.
- * Blocks for one create per missing level. @throws ZooKeeperError other than NodeExists.
+ * Creates `path` and its missing parents as `options.parentMode` nodes with `options.acl`.
+ * Each "exists already" is fine. Blocks for one create per missing level.
+ * @throws ZooKeeperError other than NodeExists.
  */
-export async function ensurePath(zk: ZooKeeper, path: string, mode: CreateMode.PERSISTENT | CreateMode.CONTAINER = CreateMode.PERSISTENT): Promise<void> {
+export async function ensurePath(zk: ZooKeeper, path: string, options: NodeOptions = {}): Promise<void> {
   if (await zk.exists(path)) return;
   let cur = '';
   for (const seg of path.split('/').slice(1)) {
     cur += '/' + seg;
     try {
-      await zk.create(cur, undefined, { mode });
+      await zk.create(cur, undefined, { mode: options.parentMode ?? CreateMode.PERSISTENT, ...(options.acl ? { acl: options.acl } : {}) });
     } catch (e) {
       if (errorCode(e) !== ErrorCode.NODEEXISTS) throw e;
     }
@@ -63,11 +71,11 @@ function own(zk: ZooKeeper, path: string, stat: Stat): OwnNode {
 /**
  * Creates an EPHEMERAL_SEQUENTIAL node `parent/prefix<seq>` holding `data`, exactly once per
  * session: after a connection loss it looks for the node the lost create may have made before
- * trying again, and it re-creates a missing parent (as `parentMode` nodes, persistent by
- * default). Blocks through reconnects.
+ * trying again, and it re-creates a missing parent (see {@link ensurePath}); the node and
+ * parents get `options.acl`. Blocks through reconnects.
  * @throws SessionExpiredError / ClientClosedError when the session ends; other ZooKeeperErrors.
  */
-export async function createOwnNode(zk: ZooKeeper, parent: string, prefix: string, data: Data, parentMode?: CreateMode.PERSISTENT | CreateMode.CONTAINER): Promise<OwnNode> {
+export async function createOwnNode(zk: ZooKeeper, parent: string, prefix: string, data: Data, options: NodeOptions = {}): Promise<OwnNode> {
   let lostReply = false;
   for (;;) {
     if (lostReply) {
@@ -81,11 +89,11 @@ export async function createOwnNode(zk: ZooKeeper, parent: string, prefix: strin
       if (found === null) continue;
     }
     try {
-      const { path, stat } = await zk.createWithStat(join(parent, prefix), data, { mode: CreateMode.EPHEMERAL_SEQUENTIAL });
+      const { path, stat } = await zk.createWithStat(join(parent, prefix), data, { mode: CreateMode.EPHEMERAL_SEQUENTIAL, ...(options.acl ? { acl: options.acl } : {}) });
       return own(zk, path, stat);
     } catch (e) {
       if (errorCode(e) === ErrorCode.CONNECTIONLOSS) lostReply = true;
-      else if (errorCode(e) === ErrorCode.NONODE) await ensurePath(zk, parent, parentMode);
+      else if (errorCode(e) === ErrorCode.NONODE) await ensurePath(zk, parent, options);
       else throw e;
     }
   }

@@ -6,7 +6,7 @@
  * @module
  */
 import { EventEmitter } from 'node:events';
-import { validatePath } from '../client/index.js';
+import { validatePath, type ACL } from '../client/index.js';
 import { emitBackgroundError } from './errors.js';
 import type { SessionKeeper } from './session-keeper.js';
 import { createOwnNode, deleteOwnNode } from './own-node.js';
@@ -39,6 +39,7 @@ export class AddressRegistry extends EventEmitter<AddressRegistryEvents> {
   constructor(
     readonly session: SessionKeeper,
     readonly parent = DEFAULT_REGISTRY,
+    private readonly options: { acl?: readonly ACL[] } = {},
   ) {
     super();
     validatePath(parent);
@@ -60,7 +61,7 @@ export class AddressRegistry extends EventEmitter<AddressRegistryEvents> {
     if (this.kept && this.address !== address) await this.unregister();
     this.address = address;
     this.kept ??= new KeptNode(this.session, {
-      create: (zk) => createOwnNode(zk, this.parent, PREFIX, address),
+      create: (zk) => createOwnNode(zk, this.parent, PREFIX, address, this.options),
       remove: (node) => deleteOwnNode(this.session.client, node),
       onKept: (node) => this.emit('registered', node.name),
       onError: (e) => emitBackgroundError(this, e, 'registry'),

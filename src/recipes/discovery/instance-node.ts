@@ -4,7 +4,7 @@
  * creatingParentContainersIfNeeded).
  * @module
  */
-import { CreateMode, ErrorCode, NodeExistsError, errorCode, sessionIdHex, type Stat, type ZooKeeper } from '../../client/index.js';
+import { CreateMode, ErrorCode, NodeExistsError, errorCode, sessionIdHex, type ACL, type Stat, type ZooKeeper } from '../../client/index.js';
 import { createOwnNode, ensurePath, type OwnNode } from '../own-node.js';
 import { basename, join } from '../sequence.js';
 import type { SessionKeeper } from '../session-keeper.js';
@@ -32,6 +32,8 @@ export interface InstanceNodeTarget {
   id: string;
   type: ServiceType;
   data: Buffer;
+  /** The ACL of the instance's znode and of the parents made for it (default open). */
+  acl?: readonly ACL[];
   /**
    * Whether a node found at the path that is not this session's own may be replaced (deleted
    * and made again, as Curator does on NodeExists). `owner` is its ephemeralOwner (0n: persistent).
@@ -51,16 +53,17 @@ export interface InstanceNodeTarget {
  */
 export async function createInstanceNode(zk: ZooKeeper, target: InstanceNodeTarget): Promise<OwnNode> {
   const mode = modeOf(target.type);
-  if (mode === CreateMode.EPHEMERAL_SEQUENTIAL) return createOwnNode(zk, target.parent, target.id, target.data, CreateMode.CONTAINER);
+  const nodes = { parentMode: CreateMode.CONTAINER, ...(target.acl ? { acl: target.acl } : {}) } as const;
+  if (mode === CreateMode.EPHEMERAL_SEQUENTIAL) return createOwnNode(zk, target.parent, target.id, target.data, nodes);
   const path = join(target.parent, target.id);
   let replaced = 0;
   for (;;) {
     try {
-      const { stat } = await zk.createWithStat(path, target.data, { mode });
+      const { stat } = await zk.createWithStat(path, target.data, { mode, ...(target.acl ? { acl: target.acl } : {}) });
       return own(zk, path, stat);
     } catch (e) {
       const code = errorCode(e);
-      if (code === ErrorCode.NONODE) await ensurePath(zk, target.parent, CreateMode.CONTAINER);
+      if (code === ErrorCode.NONODE) await ensurePath(zk, target.parent, nodes);
       else if (code === ErrorCode.CONNECTIONLOSS) await zk.whenConnected(); // the retry's NodeExists tells whether it was made
       else if (code !== ErrorCode.NODEEXISTS) throw e;
       else {

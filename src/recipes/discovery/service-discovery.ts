@@ -5,7 +5,7 @@
  * @module
  */
 import { EventEmitter } from 'node:events';
-import { ErrorCode, errorCode, validatePath, type ZooKeeper } from '../../client/index.js';
+import { ErrorCode, errorCode, validatePath, type ACL, type ZooKeeper } from '../../client/index.js';
 import { emitBackgroundError } from '../errors.js';
 import { KeptNode } from '../kept-node.js';
 import { abortable, Lifecycle } from '../lifecycle.js';
@@ -24,6 +24,12 @@ import { DEFAULT_BASE_PATH, type NewServiceInstance, type ServiceInstance } from
 export interface ServiceDiscoveryOptions {
   /** Where the services live. Default {@link DEFAULT_BASE_PATH} (`/services`, as Spring Cloud and Dubbo). */
   basePath?: string;
+  /**
+   * The ACL of every znode this registers (instances, and the service and base-path containers
+   * it makes), e.g. `[saslACL('orders'), ...READ_ACL_UNSAFE]` so only this SASL user may change
+   * them while anyone may discover them. Default `OPEN_ACL_UNSAFE`.
+   */
+  acl?: readonly ACL[];
 }
 
 /** Events of a {@link ServiceDiscovery}. */
@@ -64,6 +70,7 @@ export class ServiceDiscovery extends EventEmitter<ServiceDiscoveryEvents> {
   readonly #caches = new Set<ServiceCache>();
   readonly #life: Lifecycle;
   readonly #decoder = new InstanceDecoder((e) => emitBackgroundError(this, e, 'service discovery'));
+  readonly #acl: readonly ACL[] | undefined;
 
   /** @throws BadArgumentsError for an invalid base path. */
   constructor(
@@ -73,6 +80,7 @@ export class ServiceDiscovery extends EventEmitter<ServiceDiscoveryEvents> {
     super();
     this.basePath = options.basePath ?? DEFAULT_BASE_PATH;
     validatePath(this.basePath);
+    this.#acl = options.acl;
     this.#life = new Lifecycle(`ServiceDiscovery of ${this.basePath}`);
   }
 
@@ -135,6 +143,7 @@ export class ServiceDiscovery extends EventEmitter<ServiceDiscoveryEvents> {
       id: reg.instance.id,
       type: reg.instance.serviceType,
       data: encodeInstance(reg.instance),
+      ...(this.#acl ? { acl: this.#acl } : {}),
       // A re-registration takes back only what was ours (a node of our expired session the
       // server has not removed yet), never another live registration of the same id.
       mayReplace: (owner) => reg.first || reg.sessions.has(owner),
