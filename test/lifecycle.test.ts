@@ -2,50 +2,39 @@
 // concurrent closes share one), `await using`, and an AbortSignal on the calls that block.
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { after, before, describe, test } from 'node:test';
-import { ChildrenCache, ClusterNode, LeaderElection, LeaderObserver, SessionKeeper, AddressDiscovery, AddressRegistry, ZooKeeper } from '../src/index.js';
-import { TestingServer, getFreePort } from '../src/testing/index.js';
+import { describe, test } from 'node:test';
+import { AddressDiscovery, AddressRegistry, ChildrenCache, ClusterNode, LeaderElection, LeaderObserver } from '../src/index.js';
+import { getFreePort } from '../src/testing/index.js';
+import { serverFixture } from './support/fixture.js';
 
-let server: TestingServer;
-let admin: ZooKeeper;
-let session: SessionKeeper;
+const f = serverFixture();
 let n = 0;
 const fresh = () => `/life${++n}`;
-const children = (path: string) => admin.getChildren(path).catch(() => [] as string[]);
+const children = (path: string) => f.admin.getChildren(path).catch(() => [] as string[]);
 const abortedSignal = () => AbortSignal.abort(new Error('the caller gave up'));
 
-before(async () => {
-  server = await TestingServer.start({ tickTime: 250 });
-  admin = await ZooKeeper.connect(server.connectString);
-  session = await SessionKeeper.open(server.connectString);
-});
-after(async () => {
-  await session?.close();
-  await admin?.close();
-  await server?.stop();
-});
 
 describe('start once, close once', () => {
   test('a second start is refused with the recipe named, before and after close', async () => {
-    const cache = new ChildrenCache(session, fresh());
+    const cache = new ChildrenCache(f.session, fresh());
     await cache.start();
     await assert.rejects(cache.start(), /ChildrenCache of \/life\d+ was started already/);
     await cache.close();
     await assert.rejects(cache.start(), /was closed/);
-    const election = new LeaderElection(session, { parent: fresh() });
+    const election = new LeaderElection(f.session, { parent: fresh() });
     await election.start();
     await assert.rejects(election.start(), /already leader/);
     await election.close();
-    const discovery = new AddressDiscovery(session, fresh());
+    const discovery = new AddressDiscovery(f.session, fresh());
     await discovery.close();
     await assert.rejects(discovery.start(), /AddressDiscovery of \/life\d+ was closed/);
-    const registry = new AddressRegistry(session, fresh());
+    const registry = new AddressRegistry(f.session, fresh());
     await registry.close();
     await assert.rejects(registry.register('http://a'), /AddressRegistry of \/life\d+ was closed/);
   });
 
   test('calls that need a running election say so instead of hanging or campaigning', async () => {
-    const election = new LeaderElection(session, { parent: fresh() });
+    const election = new LeaderElection(f.session, { parent: fresh() });
     await assert.rejects(election.resign(), /not started/);
     assert.equal(election.status.role, 'latent');
     await election.close();
@@ -54,7 +43,7 @@ describe('start once, close once', () => {
 
   test('concurrent closes share one close; a later close is a no-op', async () => {
     const parent = fresh();
-    const election = new LeaderElection(session, { parent });
+    const election = new LeaderElection(f.session, { parent });
     await election.start();
     let closedEvents = 0;
     election.on('closed', () => closedEvents++);
@@ -70,8 +59,8 @@ describe('start once, close once', () => {
     let node: ClusterNode;
     let observer: LeaderObserver;
     {
-      await using n = await ClusterNode.start(server.connectString, { address: 'http://n1', electionPath: parent, registryPath });
-      await using o = new LeaderObserver(session, parent);
+      await using n = await ClusterNode.start(f.server.connectString, { address: 'http://n1', electionPath: parent, registryPath });
+      await using o = new LeaderObserver(f.session, parent);
       node = n;
       observer = o;
       assert.equal((await o.start())?.node, n.election.status.node);
@@ -85,22 +74,22 @@ describe('start once, close once', () => {
 describe('an AbortSignal on the calls that block', () => {
   test('an already-aborted signal rejects with its reason and leaves nothing behind', async () => {
     const parent = fresh();
-    const election = new LeaderElection(session, { parent });
+    const election = new LeaderElection(f.session, { parent });
     await assert.rejects(election.start(abortedSignal()), /the caller gave up/);
     assert.equal(election.status.role, 'latent', 'nothing was started');
     assert.deepEqual(await children(parent), []);
-    await assert.rejects(new ChildrenCache(session, fresh()).start(abortedSignal()), /the caller gave up/);
-    await assert.rejects(new LeaderObserver(session, parent).start(abortedSignal()), /the caller gave up/);
-    const registry = new AddressRegistry(session, fresh());
+    await assert.rejects(new ChildrenCache(f.session, fresh()).start(abortedSignal()), /the caller gave up/);
+    await assert.rejects(new LeaderObserver(f.session, parent).start(abortedSignal()), /the caller gave up/);
+    const registry = new AddressRegistry(f.session, fresh());
     await assert.rejects(registry.register('http://a', abortedSignal()), /the caller gave up/);
     assert.equal(registry.node, undefined);
   });
 
   test('aborting a start in flight rejects at once and closes the election: its candidate node goes', async () => {
     const parent = fresh();
-    const first = new LeaderElection(session, { parent });
+    const first = new LeaderElection(f.session, { parent });
     await first.start();
-    const second = new LeaderElection(session, { parent });
+    const second = new LeaderElection(f.session, { parent });
     const controller = new AbortController();
     const closed = once(second, 'closed');
     const starting = second.start(controller.signal);
@@ -112,7 +101,7 @@ describe('an AbortSignal on the calls that block', () => {
   });
 
   test('closing an election while it starts rejects the start instead of leaving it pending', async () => {
-    const election = new LeaderElection(session, { parent: fresh() });
+    const election = new LeaderElection(f.session, { parent: fresh() });
     const starting = election.start();
     await election.close();
     await assert.rejects(starting, /closed before its first round/);
@@ -126,13 +115,13 @@ describe('an AbortSignal on the calls that block', () => {
     assert.ok(Date.now() - t0 < 5000, `gave up after ${Date.now() - t0} ms, not at the 20 s connect timeout`);
     // A signal that never fires does not outlive the start: the session stays usable.
     const parent = fresh();
-    await using election = await LeaderElection.start(server.connectString, { parent, signal: new AbortController().signal });
+    await using election = await LeaderElection.start(f.server.connectString, { parent, signal: new AbortController().signal });
     assert.ok(election.isLeader);
   });
 
   test('aborting a registration unregisters it', async () => {
     const parent = fresh();
-    const registry = new AddressRegistry(session, parent);
+    const registry = new AddressRegistry(f.session, parent);
     const controller = new AbortController();
     const registering = registry.register('http://a', controller.signal);
     controller.abort(new Error('no longer needed'));

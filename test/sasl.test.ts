@@ -4,21 +4,14 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { AuthFailedError, CreateMode, KeeperState, LeaderElection, NoAuthError, OPEN_ACL_UNSAFE, READ_ACL_UNSAFE, ServiceDiscovery, SessionKeeper, ZooKeeper, digestACL, saslACL, type ZooKeeperOptions } from '../src/index.js';
 import { digestResponse, parseDirectives } from '../src/client/sasl/digest-md5.js';
+import { clientsClosedAfter } from './support/clients.js';
 import { TestingCluster, TestingServer } from '../src/testing/index.js';
 import { recordStates } from './support/states.js';
 
 const USERS = { bob: 'secret', alice: 'wonder"land' };
 const bob: ZooKeeperOptions = { sasl: { mechanism: 'DIGEST-MD5', username: 'bob', password: 'secret' } };
 const alice: ZooKeeperOptions = { sasl: { mechanism: 'DIGEST-MD5', username: 'alice', password: 'wonder"land' } };
-const open: ZooKeeper[] = [];
-async function connect(cs: string, options: ZooKeeperOptions = {}): Promise<ZooKeeper> {
-  const zk = await ZooKeeper.connect(cs, { connectTimeout: 10_000, ...options });
-  open.push(zk);
-  return zk;
-}
-after(async () => {
-  await Promise.all(open.map((zk) => zk.close()));
-});
+const connect = clientsClosedAfter();
 
 describe('DIGEST-MD5 arithmetic', () => {
   test("RFC 2831's example: the response and the server's rspauth", () => {

@@ -3,24 +3,17 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { AuthFailedError, ErrorCode, ZooKeeper, type ZooKeeperOptions } from '../src/index.js';
+import { clientsClosedAfter } from './support/clients.js';
 import { TestingServer } from '../src/testing/index.js';
 import { assertRefusedBefore, atLeast } from './support/server-version.js';
 
 const bob: ZooKeeperOptions = { sasl: { mechanism: 'DIGEST-MD5', username: 'bob', password: 'secret' } };
 let server: TestingServer;
-const open: ZooKeeper[] = [];
-async function connect(cs: string, options: ZooKeeperOptions = {}): Promise<ZooKeeper> {
-  const zk = await ZooKeeper.connect(cs, { connectTimeout: 10_000, ...options });
-  open.push(zk);
-  return zk;
-}
+const connect = clientsClosedAfter();
 before(async () => {
   server = await TestingServer.start({ tickTime: 250, tls: true, sasl: { users: { bob: 'secret' } } });
 });
-after(async () => {
-  await Promise.all(open.map((zk) => zk.close()));
-  await server?.stop();
-});
+after(() => server?.stop());
 
 /** Connects, expecting an AuthFailedError matching `reason` well before the connect timeout. */
 async function refusedFast(options: ZooKeeperOptions, reason: RegExp): Promise<void> {
