@@ -225,7 +225,7 @@ export class LeaderElection extends EventEmitter<LeaderElectionEvents> {
       await this.round();
       this.failures = 0;
     } catch (err) {
-      if (!this.handleRoundError(err)) return;
+      if (!this.handleRoundError(err) || this.closing) return;
       await new Promise((r) => setTimeout(r, Math.min(2000, 50 * 2 ** this.failures++)));
       this.schedule();
     }
@@ -488,12 +488,27 @@ export class LeaderElection extends EventEmitter<LeaderElectionEvents> {
   close(): Promise<void> {
     this.closing ??= (async () => {
       if (this.current.role !== 'latent') await this.leave('closed', this.ownsSession).catch((e) => emitBackgroundError(this, e, 'election close'));
+      await this.staleRoundsDone();
       this.setStatus({ role: 'closed' });
       this.unsubscribe();
       if (this.ownsSession) await this.session.close();
       this.emit('closed');
     })();
     return this.closing;
+  }
+
+  /**
+   * A round under way when close began is stale now, and deletes a node its create made: wait
+   * for that while connected, so close() leaves no candidate behind. Disconnected, it could wait
+   * for a reconnect: don't (the node then goes with the session, or the round deletes it later).
+   */
+  private staleRoundsDone(): Promise<void> {
+    if (this.session.client.state !== KeeperState.SyncConnected) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => (this.session.off('state', done), resolve());
+      this.session.on('state', done);
+      void this.rounds.idle().then(done);
+    });
   }
 
   /** Same as {@link close}, for `await using`. */

@@ -13,6 +13,7 @@ import type { SessionKeeper } from './session-keeper.js';
 export class Coalescer {
   private running = false;
   private again = false;
+  private current: Promise<void> = Promise.resolve();
 
   /**
    * @param task the read to run; its rejections go to `onError`.
@@ -37,7 +38,12 @@ export class Coalescer {
       return;
     }
     this.running = true;
-    void this.loop();
+    this.current = this.loop();
+  }
+
+  /** Resolves once no run is under way (at once when idle). Never rejects. */
+  idle(): Promise<void> {
+    return this.current;
   }
 
   private async loop(): Promise<void> {
