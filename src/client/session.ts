@@ -101,6 +101,8 @@ export class Session {
    * read-only server is only valid there: reconnect with a new one, as the Java client does.
    */
   private seenReadWrite: boolean;
+  /** A SASL exchange of this session succeeded once: the server is known to do SASL. */
+  private saslWorked = false;
   /** The next `isro` probe of {@link searchReadWrite}; cleared when the connection goes. */
   private rwProbeTimer: TimerHandle | undefined;
   private closePromise: Promise<void> | undefined;
@@ -282,8 +284,13 @@ export class Session {
   private async authenticate(conn: Connection, mechanism: SaslMechanism, timeoutMs: number): Promise<boolean> {
     try {
       await authenticate(mechanism, { conn, clock: this.cfg.clock, timeoutMs, nextXid: () => this.takeXid() });
+      this.saslWorked = true;
     } catch (err) {
       if (!(err instanceof SaslRefusedError)) throw err;
+      // The same credentials worked for this session before: a refusal now is most likely a
+      // server still starting (it can answer before its SASL server is ready), so retry as for
+      // a dropped connection. The session timeout bounds it (then expiry ends the session).
+      if (this.saslWorked) throw new Error(err.message);
       conn.destroy();
       this.finish('authfailed', KeeperState.AuthFailed, `SASL: ${err.message}`);
       return false;
