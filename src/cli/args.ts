@@ -130,9 +130,9 @@ function secureOptions(values: Record<string, unknown>, env: NodeJS.ProcessEnv):
   const str = (k: string) => values[k] as string | undefined;
   const options: ZooKeeperOptions = {};
   const saslUser = str('sasl-user');
-  if (saslUser !== undefined) options.sasl = { mechanism: 'DIGEST-MD5', username: saslUser, password: secret('sasl-password-file', str('sasl-password-file'), env.ZK_SASL_PASSWORD, 'sasl-user') };
+  if (saslUser !== undefined) options.sasl = { mechanism: 'DIGEST-MD5', username: saslUser, password: secret('sasl-user', 'sasl-password-file', 'ZK_SASL_PASSWORD', values, env) };
   const digestUser = str('digest-auth');
-  if (digestUser !== undefined) options.authInfo = [{ scheme: 'digest', auth: `${digestUser}:${secret('digest-password-file', str('digest-password-file'), env.ZK_DIGEST_PASSWORD, 'digest-auth')}` }];
+  if (digestUser !== undefined) options.authInfo = [{ scheme: 'digest', auth: `${digestUser}:${secret('digest-auth', 'digest-password-file', 'ZK_DIGEST_PASSWORD', values, env)}` }];
   const [ca, cert, key] = ['tls-ca', 'tls-cert', 'tls-key'].map((flag) => (str(flag) === undefined ? undefined : readFlagFile(flag, str(flag)!)));
   if ((cert === undefined) !== (key === undefined)) throw new UsageError('--tls-cert and --tls-key go together (mutual TLS)');
   if (ca !== undefined || cert !== undefined) options.tls = { ...(ca ? { ca } : {}), ...(cert ? { cert, key } : {}) };
@@ -141,10 +141,12 @@ function secureOptions(values: Record<string, unknown>, env: NodeJS.ProcessEnv):
 }
 
 /** A password from its file flag, else from the environment. @throws UsageError when neither has it. */
-function secret(flag: string, file: string | undefined, fromEnv: string | undefined, userFlag: string): string {
-  if (file !== undefined) return readFlagFile(flag, file).replace(/\r?\n$/, '');
+function secret(userFlag: string, fileFlag: string, envName: string, values: Record<string, unknown>, env: NodeJS.ProcessEnv): string {
+  const file = values[fileFlag] as string | undefined;
+  if (file !== undefined) return readFlagFile(fileFlag, file).replace(/\r?\n$/, '');
+  const fromEnv = env[envName];
   if (fromEnv !== undefined) return fromEnv;
-  throw new UsageError(`--${userFlag} needs a password: --${flag} <file>, or the environment variable ${flag.startsWith('sasl') ? 'ZK_SASL_PASSWORD' : 'ZK_DIGEST_PASSWORD'}`);
+  throw new UsageError(`--${userFlag} needs a password: --${fileFlag} <file>, or the environment variable ${envName}`);
 }
 
 function readFlagFile(flag: string, file: string): string {

@@ -8,6 +8,7 @@ import type { Reader } from './reader.js';
 import { readStat, type Stat } from './records.js';
 import { requestWriter, writePathWatch } from './requests.js';
 import { readStrings } from './responses.js';
+import { readEachResult } from './multi.js';
 
 /** One read of a multiRead, with a server path. */
 export type MultiReadOp = { op: 'getData' | 'getChildren'; path: string };
@@ -27,17 +28,11 @@ export function encodeMultiRead(ops: readonly MultiReadOp[]): Buffer {
 
 /** Decodes a multiRead response body. @throws Error on an unknown result type. */
 export function readMultiReadResults(r: Reader): MultiReadResult[] {
-  const out: MultiReadResult[] = [];
-  for (;;) {
-    const type = r.int();
-    const done = r.bool();
-    const err = r.int();
-    if (done) return out;
-    if (type === OpCode.getData) out.push({ op: 'getData', data: r.buffer(), stat: readStat(r) });
-    else if (type === OpCode.getChildren) out.push({ op: 'getChildren', children: readStrings(r) });
-    else if (type === OpCode.error) {
-      r.int(); // ErrorResponse repeats the header's error code
-      out.push({ op: 'error', err });
-    } else throw new Error(`unknown multiRead result type ${type}`);
-  }
+  return readEachResult(r, (type, err): MultiReadResult => {
+    if (type === OpCode.getData) return { op: 'getData', data: r.buffer(), stat: readStat(r) };
+    if (type === OpCode.getChildren) return { op: 'getChildren', children: readStrings(r) };
+    if (type !== OpCode.error) throw new Error(`unknown multiRead result type ${type}`);
+    r.int(); // ErrorResponse repeats the header's error code
+    return { op: 'error', err };
+  });
 }

@@ -62,13 +62,21 @@ export function encodeMulti(ops: readonly MultiOp[]): Buffer {
  * as type 1 or 15 depending on the server version). @throws DecodeError on an unknown type.
  */
 export function readMultiResults(r: Reader): MultiResult[] {
-  const out: MultiResult[] = [];
+  return readEachResult(r, (type, err) => readOneResult(r, type, err));
+}
+
+/**
+ * Reads a multi or multiRead response: MultiHeader{type, done, err} records, each followed by
+ * the body `readOne` reads, until the header marked done. @throws what `readOne` throws.
+ */
+export function readEachResult<T>(r: Reader, readOne: (type: number, err: number) => T): T[] {
+  const out: T[] = [];
   for (;;) {
     const type = r.int();
     const done = r.bool();
     const err = r.int();
     if (done) return out;
-    out.push(readOneResult(r, type, err));
+    out.push(readOne(type, err));
   }
 }
 
