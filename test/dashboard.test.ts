@@ -10,6 +10,8 @@ import { FailoverClock } from '../src/dashboard/timeline.js';
 import { ServiceDiscovery, SessionKeeper } from '../src/index.js';
 import type { Snapshot } from '../src/dashboard/types.js';
 import { poll } from './support/wait.js';
+import { SupervisedChild } from '../src/process/supervised.js';
+import { MAIN } from './support/cli.js';
 
 const CHROMIUM = {
   executablePath: '/usr/bin/chromium',
@@ -144,6 +146,40 @@ describe('zk-elect dashboard (read-only)', () => {
       assert.deepEqual(pageErrors, []);
       await page.close();
     } finally {
+      await dash.close();
+    }
+  });
+});
+
+describe('zk-elect run candidates', () => {
+  test("show their command's state: running on the leader with its pid, waiting on the others", async () => {
+    const zookeeper = demo.model.options.connectString;
+    const dash = await startDashboard({ zookeeper, port: 0, electionPath: '/jobs/dashboard' });
+    // A command that just waits to be stopped (a shell-free `sleep`, in Node).
+    const run = () => new SupervisedChild(process.execPath, [MAIN, 'run', '-z', zookeeper, '--election-path', '/jobs/dashboard', '--json', '--', process.execPath, '-e', 'setInterval(() => {}, 1000)']);
+    const runs: SupervisedChild[] = [];
+    try {
+      const page = await openPage(dash.url);
+      runs.push(run());
+      const leader = page.locator('.cand.leader .run[data-child="running"]');
+      await leader.waitFor({ timeout: 15_000 });
+      runs.push(run());
+      const waiting = page.locator('.cand.follower .run[data-child="waiting"]');
+      await waiting.waitFor({ timeout: 15_000 });
+      assert.match(await leader.innerText(), /command running[\s\S]*setInterval[\s\S]*pid \d+/i);
+      const pid = Number(/pid (\d+)/.exec(await leader.innerText())![1]);
+      const [candidate] = (await snapshot(dash.url)).candidates;
+      assert.equal(candidate?.run?.pid, pid);
+      assert.match(candidate?.address ?? '', /:\d+$/, 'the address is the run candidate\'s, not its JSON');
+      // The leader's run leaves: the other one's command starts, and the page says so.
+      runs[0]!.kill('SIGTERM');
+      await runs[0]!.exited;
+      await page.locator(`.cand.leader .run[data-child="running"]:not(:has-text("pid ${pid} "))`).waitFor({ timeout: 15_000 });
+      assert.deepEqual(pageErrors, []);
+      await page.close();
+    } finally {
+      for (const r of runs) r.kill('SIGTERM');
+      await Promise.all(runs.map((r) => r.exited));
       await dash.close();
     }
   });

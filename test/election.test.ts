@@ -125,6 +125,35 @@ describe('election basics', () => {
   });
 });
 
+describe('setData', () => {
+  test("replaces the candidate's data in its node and in the node it re-creates; the leader keeps leading; closed, it throws", async () => {
+    const parent = parentPath();
+    const [a, b] = await startMany(2, parent);
+    const [leader, follower] = a.isLeader ? [a, b] : [b, a];
+    try {
+      const dataOf = async (e: LeaderElection) => (await admin.getData(path.posix.join(parent, e.status.node!))).data?.toString();
+      const before = { ...follower.stats };
+      await leader.setData('v2');
+      assert.equal(await dataOf(leader), 'v2');
+      // A data change of its predecessor: one notification, one re-read, the same chain.
+      await until(() => follower.stats.rounds > before.rounds, 5000, 'the follower to re-read the chain');
+      assert.equal(follower.stats.notifications, before.notifications + 1);
+      assert.equal(follower.status.watching, leader.status.node);
+      assert.ok(leader.isLeader, 'still the leader');
+      // Its node deleted by an operator: the replacement carries the new data.
+      const old = leader.status.node!;
+      await admin.delete(path.posix.join(parent, old));
+      await whenEvent([leader], 'change', () => leader.status.node !== undefined && leader.status.node !== old && leader.status.role === 'follower', 5000, 'a new node');
+      assert.equal(await dataOf(leader), 'v2');
+      await leader.close();
+      await assert.rejects(leader.setData('v3'), /closed/);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+});
+
 describe('no herd effect', () => {
   test('200 candidates: each watches its predecessor and its own node, nobody the parent; one failure wakes one candidate, which leads without a request', async () => {
     const parent = parentPath();

@@ -53,7 +53,7 @@ class Run {
   readonly #waiters = new Set<() => void>();
 
   constructor(o: { election: string; log: string }, extra: string[] = [], env: Record<string, string> = {}, connectString = server.connectString) {
-    const args = [MAIN, 'run', '-z', connectString, '--json', '--election', o.election, '--session-timeout', String(SESSION_TIMEOUT), ...extra, '--', process.execPath, CHILD, o.log];
+    const args = [MAIN, 'run', '-z', connectString, '--json', '--election-path', o.election, '--session-timeout', String(SESSION_TIMEOUT), ...extra, '--', process.execPath, CHILD, o.log];
     this.proc = new SupervisedChild(process.execPath, args, { env: { ...process.env, ZK_CONNECT: '', ...env } });
     spawned.add(this.proc);
     void this.proc.exited.then(() => (spawned.delete(this.proc), this.#wake()));
@@ -103,6 +103,14 @@ async function leaderAndFollower(leaderConnect = server.connectString) {
   return { o, a, b, first };
 }
 
+/** `zk-elect status --json`'s view of each candidate's command, in election order: `state:pid`. */
+async function commandStates(election: string): Promise<string[]> {
+  const status = await runCli(['status', '-z', server.connectString, '--election-path', election, '--json']);
+  assert.equal(status.code, 0, status.stderr);
+  const { candidates } = JSON.parse(status.stdout) as { candidates: { run?: { child: string; pid?: number } }[] };
+  return candidates.map((c) => `${c.run?.child}:${c.run?.pid ?? ''}`);
+}
+
 /** Waits for the follower `b` to start its child; resolves with when the child logged its start. */
 async function successorStart(o: { log: string }, b: Run): Promise<number> {
   await b.next('child-started', 0, 15_000);
@@ -119,6 +127,8 @@ describe('zk-elect run', () => {
     const c = new Run(o);
     await Promise.all([b.next('following'), c.next('following')]);
     assert.equal(starts(o.log).length, 1);
+    // Each candidate node shows its command's state, for status, watch and the dashboard.
+    await until(async () => (await commandStates(o.election)).join() === `running:${first.pid},waiting:,waiting:`, 5000, 'the leader shown running, the others waiting');
     const env = starts(o.log)[0];
     assert.equal(env.pid, first.pid);
     assert.equal(env.epoch, first.epoch);
@@ -254,6 +264,9 @@ describe('zk-elect run', () => {
     const noCommand = await runCli(['run', '-z', server.connectString]);
     assert.equal(noCommand.code, 2);
     assert.match(noCommand.stderr, /no command/);
+    const twoPaths = await runCli(['run', '--election-path', '/a', '--election', '/b', '--', 'true']);
+    assert.equal(twoPaths.code, 2);
+    assert.match(twoPaths.stderr, /name two elections/);
     const badFlag = await runCli(['run', '--grace', 'soon', '--', 'true']);
     assert.equal(badFlag.code, 2);
     assert.match(badFlag.stderr, /--grace/);
@@ -272,7 +285,7 @@ describe('zk-elect run', () => {
 });
 
 describe('zk-elect run on a quorum', () => {
-  test('a server of the quorum killed and restarted: the child keeps running, no leadership change', async () => {
+  test('a server of the quorum killed and restarted, then the quorum leader killed: the child keeps running, no leadership change', async () => {
     const cluster = await TestingCluster.start(3, { tickTime: 250 });
     try {
       const leaderId = await cluster.leaderId();
@@ -281,7 +294,7 @@ describe('zk-elect run on a quorum', () => {
       const followersString = followers.map((m) => `127.0.0.1:${m.port}`).join(',');
       const all = cluster.servers.map((m) => `127.0.0.1:${m.port}`).join(',');
       const o = scenario();
-      const a = new Run(o, ['--session-timeout', '4000'], {}, followersString);
+      const a = new Run(o, ['--session-timeout', '8000'], {}, followersString);
       const started = await a.next('child-started', 0, 30_000);
       const connected = await a.next('connected');
       const b = new Run(o, [], {}, all);
@@ -291,6 +304,12 @@ describe('zk-elect run on a quorum', () => {
       await a.next('resumed', 0, 10_000);
       await cluster.restart(victim.id);
       assert.ok(alive(started.pid), 'the child still runs');
+      // The quorum's own leader dies: the servers elect another, every connection drops
+      // meanwhile, and the session (so the child) outlives that.
+      const resumedBefore = a.count('resumed');
+      await cluster.kill((await cluster.leaderId())!);
+      await until(() => a.count('resumed') > resumedBefore, 15_000, 'run to resume after the quorum re-elected');
+      assert.ok(alive(started.pid), 'the child still runs after the quorum leader died');
       assert.equal(a.count('stopping-child'), 0);
       assert.equal(b.count('child-started'), 0);
       assertNeverTwo(o.log);

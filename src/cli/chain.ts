@@ -10,6 +10,7 @@ import type { SessionKeeper } from '../recipes/session-keeper.js';
 import { CANDIDATES, DEFAULT_ELECTION, DEFAULT_REGISTRY, WORKERS } from '../recipes/defaults.js';
 import { participantsOf, type Participant } from '../recipes/participants.js';
 import { emitBackgroundError } from '../recipes/errors.js';
+import { parseRunCandidate } from '../process/run-candidate.js';
 import { connectFlags, pathOption } from './args.js';
 import { sessionIdHex, type ZooKeeperOptions } from '../client/index.js';
 
@@ -35,9 +36,9 @@ export interface ChainView {
   registry: RegistryEntry[];
 }
 
-/** Both parents' caches: candidates `c_*` and workers `n_*`, each in sequence order. */
+/** Both parents' caches: candidates `c_*` (data watched: a `run` candidate shows its command's state there) and workers `n_*`, each in sequence order. */
 function caches(session: SessionKeeper, electionPath: string, registryPath: string): [ChildrenCache, ChildrenCache] {
-  return [new ChildrenCache(session, electionPath, CANDIDATES), new ChildrenCache(session, registryPath, WORKERS)];
+  return [new ChildrenCache(session, electionPath, { ...CANDIDATES, watchData: true }), new ChildrenCache(session, registryPath, WORKERS)];
 }
 
 /** The view of two caches' current snapshots. Never throws. */
@@ -64,7 +65,10 @@ const text = (data: Buffer | null) => data?.toString('utf8') ?? '';
 export function chainJson(view: ChainView): Record<string, unknown> {
   return {
     ...view,
-    candidates: view.candidates.map((c) => ({ ...c, sessionId: sessionIdHex(c.sessionId), data: text(c.data) })),
+    candidates: view.candidates.map((c) => {
+      const run = parseRunCandidate(c.data)?.run;
+      return { ...c, sessionId: sessionIdHex(c.sessionId), data: text(c.data), ...(run ? { run } : {}) };
+    }),
     registry: view.registry.map((r) => ({ ...r, sessionId: sessionIdHex(r.sessionId) })),
   };
 }
@@ -88,12 +92,20 @@ function table(rows: string[][]): string[] {
   return rows.map((r) => '  ' + r.map((cell, col) => (col === r.length - 1 ? cell : cell.padEnd(widths[col]))).join('  '));
 }
 
+/** A candidate's data for a person: a `run` candidate's address and command state, else the text. */
+function describeData(data: Buffer | null): string {
+  const candidate = parseRunCandidate(data);
+  if (!candidate) return data?.length ? `data ${text(data)}` : '(no data)';
+  const { command, child, pid } = candidate.run;
+  return `data ${candidate.address} · run ${command.join(' ')}: ${child}${pid !== undefined ? ` (pid ${pid})` : ''}`;
+}
+
 /** Formats a view for a person: the chain in order, then the registry. Never throws. */
 export function formatChain(view: ChainView): string {
   const lines: string[] = [];
   const n = view.candidates.length;
   lines.push(`Election ${view.electionPath}: ${n === 0 ? 'no candidates' : `${n} candidate${n === 1 ? '' : 's'}, leader ${view.leader}`}${view.electionExists ? '' : ' (the znode does not exist yet)'}`);
-  lines.push(...table(view.candidates.map((c) => [c.node, c.isLeader ? 'LEADER' : `watches ${c.watching}`, `session ${sessionIdHex(c.sessionId)}`, c.data?.length ? `data ${text(c.data)}` : '(no data)'])));
+  lines.push(...table(view.candidates.map((c) => [c.node, c.isLeader ? 'LEADER' : `watches ${c.watching}`, `session ${sessionIdHex(c.sessionId)}`, describeData(c.data)])));
   const w = view.registry.length;
   lines.push(`Service registry ${view.registryPath}: ${w === 0 ? 'no registered workers' : `${w} worker${w === 1 ? '' : 's'}`}${view.registryExists ? '' : ' (the znode does not exist yet)'}`);
   lines.push(...table(view.registry.map((r) => [r.node, r.address || '(no address)', `session ${sessionIdHex(r.sessionId)}`, r.candidate ? `candidate ${r.candidate}` : ''])));

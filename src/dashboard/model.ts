@@ -8,6 +8,7 @@ import { EventEmitter } from 'node:events';
 import { KeeperState, SessionKeeper, parseConnectString, type ZooKeeperOptions } from '../index.js';
 import { CANDIDATES, DEFAULT_ELECTION, DEFAULT_REGISTRY, WORKERS } from '../recipes/defaults.js';
 import { participantsOf, type Participant } from '../recipes/participants.js';
+import { candidateAddress, parseRunCandidate } from '../process/run-candidate.js';
 import { ChildrenCache, type CachedChild, type ChildrenChange } from '../recipes/children-cache.js';
 import { ServiceDirectory, uriOf, type DirectoryView } from '../recipes/service-directory.js';
 import { DEFAULT_BASE_PATH } from '../recipes/discovery/instance.js';
@@ -160,7 +161,7 @@ export class DashboardModel extends EventEmitter<DashboardModelEvents> {
     const leader = this.candidates[0];
     if (!leader) return undefined;
     const nodes = this.fleet?.list() ?? [];
-    return nodes.find((n) => n.znode === leader.node) ?? nodes.find((n) => n.address === text(leader.data));
+    return nodes.find((n) => n.znode === leader.node) ?? nodes.find((n) => n.address === candidateAddress(leader.data));
   }
 
   /** Adds a timeline entry, stamped `time` (default now). */
@@ -198,8 +199,9 @@ export class DashboardModel extends EventEmitter<DashboardModelEvents> {
   /** The page's rendering of each participant: its znode, its data as the address, the demo's name for it. */
   private candidateViews(idOf: (znode: string, address: string) => string | undefined): CandidateView[] {
     return this.candidates.map(({ node, data, isLeader, watching }) => {
-      const address = text(data);
-      return withId({ znode: node, address, isLeader, ...(watching ? { watching } : {}) }, idOf(node, address));
+      const address = candidateAddress(data);
+      const run = parseRunCandidate(data)?.run;
+      return withId({ znode: node, address, isLeader, ...(watching ? { watching } : {}), ...(run ? { run } : {}) }, idOf(node, address));
     });
   }
 
@@ -227,7 +229,7 @@ export class DashboardModel extends EventEmitter<DashboardModelEvents> {
     this.zk = { state: 'connected' };
     session.on('state', (s) => this.onSessionState(s));
     session.on('error', () => undefined); // replacing an expired session is retried by itself
-    const election = new ChildrenCache(session, this.electionPath, CANDIDATES);
+    const election = new ChildrenCache(session, this.electionPath, { ...CANDIDATES, watchData: true });
     const registry = new ChildrenCache(session, this.registryPath, WORKERS);
     election.on('change', (children, change) => this.onCandidates(participantsOf(children), change));
     registry.on('change', (children) => ((this.registry = named(children)), this.changed()));
@@ -266,14 +268,14 @@ export class DashboardModel extends EventEmitter<DashboardModelEvents> {
     for (const c of before) if (!now.has(c.node)) this.add(say.znodeGoneLine(c.node, this.nodeOf(c), at.changedAt));
     // The demo tells joins and elections from its nodes' own events, which say more.
     if (this.mode === 'dashboard') {
-      for (const c of candidates) if (!known.has(c.node) && c.node !== change?.to) this.add({ kind: 'node', text: `${c.node} (${text(c.data)}) joined the election` });
-      if (change) this.add(say.leaderChangeLine(change, (z) => text(candidates.find((c) => c.node === z)?.data ?? null) || undefined));
+      for (const c of candidates) if (!known.has(c.node) && c.node !== change?.to) this.add({ kind: 'node', text: `${c.node} (${candidateAddress(c.data)}) joined the election` });
+      if (change) this.add(say.leaderChangeLine(change, (z) => candidateAddress(candidates.find((c) => c.node === z)?.data ?? null) || undefined));
     }
     this.changed();
   }
 
   private nodeOf(c: Participant): NodeView | undefined {
-    return this.fleet?.list().find((n) => n.znode === c.node || n.address === text(c.data));
+    return this.fleet?.list().find((n) => n.znode === c.node || n.address === candidateAddress(c.data));
   }
 
   private onNodeEvent(node: NodeView, ev: NodeEvent): void {

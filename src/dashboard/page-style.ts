@@ -100,6 +100,8 @@ h2 small { text-transform: none; letter-spacing: 0; font-weight: 500; color: var
 .cand .name { font-weight: 700; font-size: 14.5px; }
 .cand .l2 { color: var(--muted); font-size: 12px; margin-top: 1px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
 .cand .l3 { color: var(--down); font-size: 12px; margin-top: 2px; }
+.cand .l3.run { color: var(--muted); }
+.cand .l3.run code { color: var(--text); }
 .cand .acts { display: flex; gap: 6px; flex: none; }
 .link { display: flex; align-items: center; gap: 8px; height: 26px; padding-left: 26px; color: var(--muted); font-size: 12px; }
 .link .arrow { color: var(--follower); font-size: 15px; line-height: 1; }

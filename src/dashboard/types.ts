@@ -3,6 +3,7 @@
  * server-sent events. Plain JSON (no bigints, no Maps) so the page can use it as is.
  * @module
  */
+import type { RunCandidateState } from '../process/run-candidate.js';
 
 /** `demo`: this process owns the servers and nodes and offers fault actions. `dashboard`: read-only. */
 export type DashboardMode = 'demo' | 'dashboard';
@@ -39,6 +40,8 @@ export interface CandidateView {
   watching?: string;
   /** The demo's name of the process behind the candidate (`node-3`), when it owns it. */
   nodeId?: string;
+  /** A `zk-elect run` candidate: its command and the command's state. */
+  run?: RunCandidateState;
 }
 
 /** One `/service_registry` entry. */

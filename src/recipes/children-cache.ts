@@ -26,7 +26,8 @@ export interface CachedChild {
   readonly path: string;
   /**
    * Its data when first seen; with the `watchData` option, its data as last changed (without it,
-   * data is not watched: the election's and the registry's nodes never change theirs).
+   * data is not watched: most election and registry nodes never change theirs; a `zk-elect run`
+   * candidate's does, with its command's state).
    */
   readonly data: Buffer | null;
   /** The session owning it if ephemeral, else 0n. */

@@ -107,7 +107,8 @@ export interface ElectionStats {
 export class LeaderElection extends EventEmitter<LeaderElectionEvents> {
   /** The election parent path. */
   readonly parent: string;
-  private readonly data: Data;
+  /** The candidate's data: written into every node it creates, replaced by {@link LeaderElection.setData}. */
+  private data: Data;
   private readonly nodeOptions: NodeOptions;
   private own: OwnNode | undefined;
   private current: ElectionStatus = { role: 'latent' };
@@ -536,6 +537,28 @@ export class LeaderElection extends EventEmitter<LeaderElectionEvents> {
       signal?.addEventListener('abort', onAbort, { once: true });
       this.on('change', onChange);
     });
+  }
+
+  /**
+   * Replaces this candidate's data: written to its node now, when it has one, and into every
+   * node it creates later. Others see a data change of the node (its successor re-reads the
+   * chain once; fencing is unaffected). Calls are applied in the order they are made. Blocks
+   * for one setData, or not at all without a node.
+   * @throws Error if closed; ZooKeeperError from the write (ConnectionLoss while disconnected:
+   *   call again after the reconnect). A node deleted meanwhile is not an error: the next
+   *   round creates its replacement with the new data.
+   */
+  async setData(data: Data): Promise<void> {
+    if (this.current.role === 'closed' || this.closing) throw new Error('LeaderElection.setData(): closed');
+    this.data = data;
+    const own = this.own;
+    if (!own) return;
+    this.stats.requests++;
+    try {
+      await this.session.client.setData(own.path, data);
+    } catch (err) {
+      if (errorCode(err) !== ErrorCode.NONODE) throw err;
+    }
   }
 
   /** Lists the participants in election order with their data (one read per participant). */

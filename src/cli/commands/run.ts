@@ -5,12 +5,14 @@
  * itself is SIGKILLed or frozen (a watchdog process, see cli/guarded-child.ts).
  * @module
  */
+import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { LeaderElection } from '../../recipes/election.js';
 import { DEFAULT_ELECTION } from '../../recipes/defaults.js';
 import { SessionKeeper } from '../../recipes/session-keeper.js';
 import { join } from '../../recipes/sequence.js';
-import type { ZooKeeperOptions } from '../../client/index.js';
+import { ErrorCode, KeeperState, errorCode, type ZooKeeperOptions } from '../../client/index.js';
+import { encodeRunCandidate, type RunChildState } from '../../process/run-candidate.js';
 import { COMMON_HELP, COMMON_OPTIONS, connectFlags, intOption, pathOption } from '../args.js';
 import { runCommand } from '../command.js';
 import { EXIT, UsageError } from '../errors.js';
@@ -42,12 +44,14 @@ and ZK_ELECT_ZOOKEEPER in its environment.
 
 Flags:
 ${COMMON_HELP}
-      --election <path>     election parent znode (default ${DEFAULT_ELECTION}; the same as
-                            zk-elect node's --election-path)
+      --election-path <p>   election parent znode (default ${DEFAULT_ELECTION}), as in zk-elect
+                            node, status, watch and dashboard; --election is the same flag
       --session-timeout <ms> ZooKeeper session timeout (default 10000): how long a dead
                             leader holds the election, and the bound on a connection blip
       --grace <ms>          from SIGTERM to SIGKILL (default: a quarter of the session timeout)
-      --data <text>         this candidate's data (default <hostname>:<pid>)
+      --data <text>         this candidate's address (default <hostname>:<pid>); the candidate
+                            znode holds it with the command's state, as JSON, for status,
+                            watch and the dashboard
       --restart             when the command exits by itself, volunteer again (at the back of
                             the queue, with a growing delay) instead of exiting
 
@@ -62,11 +66,12 @@ no command ran; 2 bad flags or no COMMAND; 3 ZooKeeper unreachable; 5 credential
 126 COMMAND not executable; 127 COMMAND not found; 1 unexpected error.
 
 Example, on each of three hosts:
-  zk-elect run -z zk1:2181,zk2:2181,zk3:2181 --election /jobs/report -- ./nightly-report.sh
+  zk-elect run -z zk1:2181,zk2:2181,zk3:2181 --election-path /jobs/report -- ./nightly-report.sh
 `;
 
 const OPTIONS = {
   ...COMMON_OPTIONS,
+  'election-path': { type: 'string' },
   election: { type: 'string' },
   'session-timeout': { type: 'string' },
   grace: { type: 'string' },
@@ -82,7 +87,8 @@ interface RunOptions {
   sessionTimeout: number;
   /** undefined: a quarter of the negotiated session timeout. */
   grace: number | undefined;
-  data: string | undefined;
+  /** The candidate's address (--data, else `<hostname>:<pid>`). */
+  address: string;
   restart: boolean;
   json: boolean;
   command: string[];
@@ -115,10 +121,10 @@ export function run(argv: string[]): Promise<number> {
     const options: RunOptions = {
       connectString,
       client,
-      election: pathOption(values.election, 'election', DEFAULT_ELECTION),
+      election: electionPathOf(values['election-path'], values.election),
       sessionTimeout: intOption(values['session-timeout'], 'session-timeout', 10000, 1),
       grace: values.grace === undefined ? undefined : intOption(values.grace, 'grace', 0, 0),
-      data: values.data,
+      address: values.data ?? `${os.hostname()}:${process.pid}`,
       restart: values.restart === true,
       json: ctx.json === true,
       command,
@@ -129,6 +135,15 @@ export function run(argv: string[]): Promise<number> {
     ctx.connectString = connectString;
     return new RunProgram(options).run();
   });
+}
+
+/**
+ * `--election-path`, or its other name `--election` (the name `zk-elect run` had first).
+ * @throws UsageError when both are given and differ, or the path is invalid.
+ */
+function electionPathOf(path: string | undefined, alias: string | undefined): string {
+  if (path !== undefined && alias !== undefined && path !== alias) throw new UsageError(`--election-path ${path} and --election ${alias} name two elections: give one`);
+  return path !== undefined ? pathOption(path, 'election-path', DEFAULT_ELECTION) : pathOption(alias, 'election', DEFAULT_ELECTION);
 }
 
 /** How one candidacy ended. */
@@ -143,6 +158,9 @@ class RunProgram {
   private shutdownSignal: NodeJS.Signals | undefined;
   /** Ends the current candidacy (or the wait between two). */
   private end: ((e: Ending) => void) | undefined;
+  /** The command's state as the candidate node shows it, and whether that write is still owed. */
+  private shown: { child: RunChildState; pid?: number; since: number } = { child: 'waiting', since: Date.now() };
+  private showOwed = false;
 
   constructor(private readonly opts: RunOptions) {
     this.out = new Reporter(opts.json, () => {
@@ -192,7 +210,36 @@ class RunProgram {
     return exitCode;
   }
 
+  /** The candidate node's data: the address and the command's state (process/run-candidate.ts). */
+  private candidateData(): Uint8Array {
+    return encodeRunCandidate({ address: this.opts.address, run: { command: this.opts.command, ...this.shown } });
+  }
+
+  /**
+   * Shows the command's new state in the candidate node, for status, watch and the dashboard.
+   * A write lost with the connection is made again on the reconnect; a closed election needs none.
+   */
+  private show(child: RunChildState, pid?: number): void {
+    this.shown = { child, ...(pid !== undefined ? { pid } : {}), since: Date.now() };
+    this.writeShown();
+  }
+
+  private writeShown(): void {
+    const election = this.election;
+    if (!election || election.status.role === 'closed') return;
+    this.showOwed = false;
+    election.setData(this.candidateData()).catch((err: unknown) => {
+      if (election.status.role === 'closed') return;
+      const code = errorCode(err);
+      if (code === ErrorCode.CONNECTIONLOSS || code === ErrorCode.SESSIONEXPIRED) this.showOwed = true;
+      else this.out.error(err);
+    });
+  }
+
   private watchSession(session: SessionKeeper): void {
+    session.on('state', (state) => {
+      if (state === KeeperState.SyncConnected && this.showOwed) this.writeShown();
+    });
     const zk = session.client;
     this.say('connected', { server: zk.connectedServer, sessionId: zk.sessionIdHex, sessionTimeout: zk.sessionTimeout, pid: process.pid }, `Connected to ZooKeeper at ${zk.connectedServer} (session ${zk.sessionIdHex}, timeout ${zk.sessionTimeout} ms)`);
     session.on('error', (e) => this.out.error(e));
@@ -209,7 +256,8 @@ class RunProgram {
 
   /** Volunteers once; resolves when the command exited by itself, a signal ended it all, or it failed. */
   private async candidacy(): Promise<Ending> {
-    const election = new LeaderElection(this.session!, { parent: this.opts.election, ...(this.opts.data !== undefined ? { data: this.opts.data } : {}) });
+    this.shown = { child: 'waiting', since: Date.now() };
+    const election = new LeaderElection(this.session!, { parent: this.opts.election, data: this.candidateData() });
     this.election = election;
     const ended = new Promise<Ending>((resolve) => (this.end = resolve));
     if (this.shutdownSignal) this.end?.({ kind: 'signal', exitCode: EXIT.OK });
@@ -269,7 +317,7 @@ class RunProgram {
     let child: GuardedChild;
     try {
       child = new GuardedChild(this.opts.command, env, () => this.deadline(), {
-        stopping: (reason, signal, graceMs) => this.say('stopping-child', { reason, signal, graceMs }, `Stopping ${this.opts.command[0]} (${reason}): ${signal} to its process group, SIGKILL in ${graceMs} ms`),
+        stopping: (reason, signal, graceMs) => (this.show('stopping', child.pid), this.say('stopping-child', { reason, signal, graceMs }, `Stopping ${this.opts.command[0]} (${reason}): ${signal} to its process group, SIGKILL in ${graceMs} ms`)),
         killing: (reason) => this.say('killing-child', { reason }, `${this.opts.command[0]} still runs: SIGKILL to its process group`),
       });
     } catch (error) {
@@ -277,6 +325,7 @@ class RunProgram {
       return;
     }
     this.child = child;
+    this.show('running', child.pid);
     const startedAt = Date.now();
     this.say('child-started', { pid: child.pid, command: this.opts.command, epoch: String(epoch) }, `Running ${this.opts.command[0]} (pid ${child.pid}, epoch ${epoch})`);
     void child.exited.then((exit) => this.onChildExit(child, exit, Date.now() - startedAt));
@@ -293,9 +342,11 @@ class RunProgram {
     if (by === 'itself') return this.end?.({ kind: 'exited', exitCode, ranMs });
     if (byWatchdog) {
       // Frozen past the deadline: whatever the session says now, our right to lead is spent.
+      this.show('waiting');
       this.election?.resign().catch((e) => this.out.error(e));
       return;
     }
+    this.show(this.election?.isLeader ? 'stopped' : 'waiting');
     // Stopped in doubt, and the doubt has cleared meanwhile: run it again.
     const s = this.election?.status;
     if (s?.role === 'leader' && s.node && s.epoch !== undefined) this.startChild(s.node, s.epoch);

@@ -3,6 +3,7 @@
  * each other one linked to the predecessor it watches), nodes still joining and nodes gone.
  * @module
  */
+import type { RunCandidateState } from '../../process/run-candidate.js';
 import type { CandidateView, NodeView, Snapshot } from '../types.js';
 import { $, el } from './dom.js';
 import { fmtMs } from './format.js';
@@ -48,11 +49,27 @@ function candidateCard(c: CandidateView, i: number, node: NodeView | undefined, 
     el('div', { class: 'body' }, [
       el('div', { class: 'l1' }, [el('span', { class: 'name', text: leaderName(c) }), el('span', { class: 'pill ' + role, text: role }), el('code', { text: c.znode })]),
       el('div', { class: 'l2 mono' }, l2),
+      c.run ? commandLine(c.run) : null,
       going && node ? goingLine(node, s) : null,
     ]),
     acts.length ? el('div', { class: 'acts' }, acts) : null,
   ]);
 }
+
+/** A `zk-elect run` candidate's command and its state: which host runs the job, and since when. */
+function commandLine(run: RunCandidateState): HTMLElement {
+  const pid = run.pid !== undefined ? ' · pid ' + run.pid : '';
+  return el('div', { class: 'l3 run', 'data-child': run.child }, [
+    el('span', { class: 'pill ' + CHILD_PILL[run.child], text: 'command ' + run.child }),
+    ' ',
+    el('code', { text: run.command.join(' ') }),
+    pid + ' · ',
+    agoSpan(run.since),
+  ]);
+}
+
+/** The pill colour of each command state: running like a leader, in doubt like a suspended one. */
+const CHILD_PILL: Record<RunCandidateState['child'], string> = { running: 'leader', stopping: 'warn', stopped: 'warn', waiting: 'muted' };
 
 /** How a signalled or exited node is leaving, and what happens to its znode. */
 function goingLine(node: NodeView, s: Snapshot): HTMLElement {
