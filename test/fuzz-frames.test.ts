@@ -18,13 +18,13 @@ import { readACL, readStat, readWatcherEvent, writeACL, type ACL, type Stat } fr
 import { readCreate2, readGetACL, readGetChildren2, readGetData, readReplyHeader, readStrings } from '../src/protocol/responses.js';
 import { readMultiReadResults, type MultiReadResult } from '../src/protocol/multi-read.js';
 import { ErrorCode, EventType, KeeperState, OpCode, Xid } from '../src/protocol/constants.js';
-import { AddWatchMode, ConnectionLossError, MarshallingError, ZooKeeper, ZooKeeperError, type WatchedEvent } from '../src/index.js';
+import { AddWatchMode, ConnectionLossError, MarshallingError, SessionExpiredError, ZooKeeper, ZooKeeperError, type WatchedEvent } from '../src/index.js';
 import { FakeClock } from './support/fake-clock.js';
 import { FakeZooKeeper, replyFrame, standardReply, waitUntil, type FakeConnection, type FakeRequest } from './support/fake-zk.js';
 import { rejection, track } from './support/settle.js';
 
 /** The whole file must stay under 30 s on a 2-core machine: run counts are set for that. */
-const RUNS = { decoder: 1500, frames: 1500, session: 400, roundTrip: 600 };
+const RUNS = { decoder: 1500, frames: 1500, session: 400, handshake: 100, roundTrip: 600 };
 const BOUNDED = { timeout: 60_000 };
 const INT32 = { min: -(2 ** 31), max: 2 ** 31 - 1 };
 
@@ -583,6 +583,56 @@ describe('a client whose server sends random and mutated frames', BOUNDED, () =>
       { numRuns: RUNS.session },
     );
     assert.deepEqual(escaped, []);
+  });
+
+  test('a garbage ConnectResponse (mutated, cut in chunks) on the first attempts: connect settles, connected or with a ZooKeeperError; nothing escapes', async (t) => {
+    const escaped = trapEscapes(t);
+    const badAnswer = fc.tuple(arbConnect, fc.array(mutation, { minLength: 1, maxLength: 3 }), fc.array(fc.nat(), { maxLength: 3 }));
+    const connectCodec = CODECS.find((c) => c.name === 'ConnectResponse')!;
+    await fc.assert(
+      fc.asyncProperty(fc.array(badAnswer, { minLength: 1, maxLength: 3 }), async (bad) => {
+        const fake = await FakeZooKeeper.start();
+        fake.answerHandshakes = false;
+        const clock = new FakeClock();
+        const connecting = track(ZooKeeper.connect(fake.connectString, { sessionTimeout: 1200, connectTimeout: 3000, transport: fake.dial, clock }));
+        const seen = new Set<FakeConnection>();
+        try {
+          // Each new connection's handshake gets the next garbage answer, then correct ones.
+          for (let ms = 0; ms <= 5000 && !connecting.settled(); ms += 50) {
+            for (const c of fake.allConnections) {
+              if (!c.handshake || seen.has(c)) continue;
+              seen.add(c);
+              const b = bad[seen.size - 1];
+              if (!b) c.answerHandshake();
+              else for (const chunk of split(framed(mutate(encode(connectCodec, b[0]), b[1])), b[2])) c.send(chunk);
+            }
+            await clock.advance(50);
+          }
+          assert.ok(connecting.settled(), 'connect settled within 5000 virtual ms (its timeout is 3000)');
+          const zk = await connecting.result.catch((e: unknown) => void assert.ok(e instanceof ZooKeeperError, `connect rejected with ${String(e)}`));
+          if (zk) {
+            fake.answerHandshakes = true;
+            fake.answerHeldHandshakes();
+            // A garbage timeout (1 ms, say) can cost the first connection; the next one is sound.
+            let after: unknown;
+            for (let attempt = 1; attempt <= 2 && after !== null; attempt++) {
+              const call = track(zk.exists('/after'));
+              await settleAll(clock, [{ name: 'exists /after', t: call }]);
+              after = await call.result.catch((e: unknown) => e);
+              // A garbage answer to a reconnect may have said "expired" (timeout <= 0): final, as from a real server.
+              if (after instanceof SessionExpiredError && zk.state === KeeperState.Expired) break;
+              if (after !== null) assert.ok(after instanceof ConnectionLossError && attempt === 1, String(after));
+            }
+            if (zk.state !== KeeperState.Expired) assert.equal(after, null, 'the client works');
+            await Promise.all([zk.close(300), clock.advance(300)]);
+          }
+          assert.deepEqual(escaped, []);
+        } finally {
+          await fake.close();
+        }
+      }),
+      { numRuns: RUNS.handshake },
+    );
   });
 
   test('regression: a notification with a relative path ("w/x") is delivered as it came; the event loop no longer hangs in the recursive-watch lookup', async (t) => {
