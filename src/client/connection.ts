@@ -39,6 +39,8 @@ export class Connection {
   lastReceived: number;
   /** `clock.now()` of the last frame written. */
   lastSent: number;
+  /** `clock.now()` of the last chunk that completed a frame (see {@link Connection.partialBytes}). */
+  lastFrame: number;
   private readonly decoder: FrameDecoder;
   private corked = false;
   private closed = false;
@@ -51,7 +53,7 @@ export class Connection {
     private readonly clock: Clock,
   ) {
     this.decoder = new FrameDecoder(maxFrame);
-    this.lastReceived = this.lastSent = clock.now();
+    this.lastReceived = this.lastSent = this.lastFrame = clock.now();
     this.wire();
   }
 
@@ -69,9 +71,16 @@ export class Connection {
   private wire(): void {
     const s = this.stream;
     s.on('data', (chunk: Buffer) => {
-      this.lastReceived = this.clock.now();
+      const now = (this.lastReceived = this.clock.now());
+      let whole = false;
       try {
-        this.decoder.push(chunk, (payload) => this.handlers?.onFrame(payload));
+        // Once condemned (a protocol error in an earlier frame of this chunk), the stream is out
+        // of sync: the frames after it are not to be trusted, so none is handed on.
+        this.decoder.push(chunk, (payload) => {
+          whole = true;
+          if (!this.closed) this.handlers?.onFrame(payload);
+        });
+        if (whole) this.lastFrame = now;
       } catch (err) {
         this.destroy(err as Error);
       }
@@ -89,6 +98,11 @@ export class Connection {
   /** Routes frames and close events to `handlers` (set once, right after open). */
   attach(handlers: ConnectionHandlers): void {
     this.handlers = handlers;
+  }
+
+  /** Bytes held of a frame not complete yet (0 between frames). */
+  get partialBytes(): number {
+    return this.decoder.buffered;
   }
 
   /** True once the stream is closed or closing. */

@@ -130,6 +130,14 @@ export class Session {
     return this.conn?.lastReceived ?? this.lastHeard;
   }
 
+  /**
+   * Requests not answered yet: in flight on the connection, queued for the next one, and auth
+   * packets awaiting their reply. 0 once every call has settled (a diagnostic, for tests).
+   */
+  get pendingCount(): number {
+    return this.inflight.length + this.queued.length + this.authInflight.length;
+  }
+
   /** True while a connection is up and requests flow. */
   get isConnected(): boolean {
     return this.phase === 'connected';
@@ -359,6 +367,11 @@ export class Session {
       const now = clock.now();
       if (now - conn.lastReceived >= readTimeout) {
         conn.destroy(new Error(`no reply from the server for ${Math.round(readTimeout)} ms`));
+      } else if (conn.partialBytes > 0 && now - conn.lastFrame >= t) {
+        // Bytes of an incomplete frame count as traffic above (a large reply on a slow link is
+        // no dead server), but not for ever: stray bytes make us misread a length, and then the
+        // only bytes to come are the ping answers that frame swallows, never completing it.
+        conn.destroy(new Error(`no whole frame from the server for ${t} ms (${conn.partialBytes} bytes of one held): the stream is out of sync`));
       } else if (now - conn.lastSent >= pingEvery) {
         conn.write(PING);
       }

@@ -144,8 +144,10 @@ function* ancestorsAndSelf(path: string): Generator<string> {
   let p = path;
   for (;;) {
     yield p;
-    if (p === '/') return;
     const i = p.lastIndexOf('/');
+    // A path without a leading '/' (only a broken server sends one) ends at its first segment;
+    // slicing on past it would yield '' forever and hang the event loop.
+    if (p === '/' || i < 0) return;
     p = i === 0 ? '/' : p.slice(0, i);
   }
 }

@@ -582,10 +582,7 @@ export class ZooKeeper extends EventEmitter<ZooKeeperEvents> {
     const frame = req.requestWriter(OpCode.whoAmI, 0).finish();
     return this.sendNewer(OpCode.whoAmI, undefined, frame, (err, r) => {
       if (err !== 0) throw errorFromCode(err);
-      const n = r.int();
-      const out: ClientInfo[] = [];
-      for (let i = 0; i < n; i++) out.push({ scheme: r.string(), user: r.string() });
-      return out;
+      return r.vector((x): ClientInfo => ({ scheme: x.string(), user: x.string() }));
     });
   }
 

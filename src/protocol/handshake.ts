@@ -2,7 +2,7 @@
  * The session handshake: ConnectRequest (first client frame, no header) and ConnectResponse.
  * @module
  */
-import { Reader } from './reader.js';
+import { DecodeError, Reader } from './reader.js';
 import { Writer } from './writer.js';
 
 /** Fields of a ConnectRequest. */
@@ -41,11 +41,15 @@ export function encodeConnectRequest(req: ConnectRequest): Buffer {
 
 /**
  * Decodes a ConnectResponse payload (36 or 37 bytes): the trailing readOnly byte is read
- * only when present. @throws DecodeError if truncated.
+ * only when present. @throws DecodeError if truncated, or naming the server's error code for
+ * a bare 16-byte ReplyHeader (a refused session).
  */
 export function decodeConnectResponse(payload: Buffer): ConnectResponse {
   // A read-only server without local sessions answers a new session with a bare ReplyHeader.
-  if (payload.length === 16) throw new Error(`the server refused to create a session (error ${payload.readInt32BE(12)}${payload.readInt32BE(12) === -119 ? ': a read-only server needs localSessionsEnabled=true to serve new sessions' : ''})`);
+  if (payload.length === 16) {
+    const err = payload.readInt32BE(12);
+    throw new DecodeError(`the server refused to create a session (error ${err}${err === -119 ? ': a read-only server needs localSessionsEnabled=true to serve new sessions' : ''})`);
+  }
   const r = new Reader(payload);
   const protocolVersion = r.int();
   const timeoutMs = r.int();

@@ -4,7 +4,7 @@
  * @module
  */
 import { OpCode } from './constants.js';
-import type { Reader } from './reader.js';
+import { DecodeError, type Reader } from './reader.js';
 import { readStat, type Stat } from './records.js';
 import { requestWriter, writePathWatch } from './requests.js';
 import { readStrings } from './responses.js';
@@ -26,12 +26,12 @@ export function encodeMultiRead(ops: readonly MultiReadOp[]): Buffer {
   return w.int(-1).bool(true).int(-1).finish();
 }
 
-/** Decodes a multiRead response body. @throws Error on an unknown result type. */
+/** Decodes a multiRead response body. @throws DecodeError when truncated or on an unknown result type. */
 export function readMultiReadResults(r: Reader): MultiReadResult[] {
   return readEachResult(r, (type, err): MultiReadResult => {
     if (type === OpCode.getData) return { op: 'getData', data: r.buffer(), stat: readStat(r) };
     if (type === OpCode.getChildren) return { op: 'getChildren', children: readStrings(r) };
-    if (type !== OpCode.error) throw new Error(`unknown multiRead result type ${type}`);
+    if (type !== OpCode.error) throw new DecodeError(`unknown multiRead result type ${type}`);
     r.int(); // ErrorResponse repeats the header's error code
     return { op: 'error', err };
   });

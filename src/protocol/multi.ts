@@ -4,7 +4,7 @@
  */
 import { OpCode } from './constants.js';
 import { readStat, type ACL, type Stat } from './records.js';
-import type { Reader } from './reader.js';
+import { DecodeError, type Reader } from './reader.js';
 import { requestWriter, writeCreate, writePathVersion, writeSetData } from './requests.js';
 
 /** One sub-operation of a transaction, with server paths. */
@@ -98,6 +98,6 @@ function readOneResult(r: Reader, type: number, headerErr: number): MultiResult 
       r.int(); // ErrorResponse repeats the header's error code
       return { op: 'error', err: headerErr };
     default:
-      throw new Error(`unknown multi result type ${type}`);
+      throw new DecodeError(`unknown multi result type ${type}`);
   }
 }

@@ -3,7 +3,10 @@
  * @module
  */
 
-/** Thrown when a frame is shorter than the record it should hold, or a length is negative. */
+/**
+ * The codec's one error for bytes that do not hold the record they should: a frame shorter
+ * than its record, a length or vector count beyond the frame, an unknown type tag.
+ */
 export class DecodeError extends Error {
   override name = 'DecodeError';
 }
@@ -91,9 +94,14 @@ export class Reader {
     return this.stringOrNull() ?? '';
   }
 
-  /** Reads a vector; a null vector (count -1) reads as empty. @throws DecodeError. */
+  /**
+   * Reads a vector; a null vector (count -1) reads as empty. @throws DecodeError when truncated,
+   * or at once for a count over the bytes left (every element takes at least one byte), so a
+   * hostile count is refused before anything is read for it.
+   */
   vector<T>(each: (r: Reader) => T): T[] {
     const n = this.int();
+    if (n > this.remaining) throw new DecodeError(`truncated record: vector count ${n} exceeds the ${this.remaining} bytes left at offset ${this.pos}`);
     const out: T[] = [];
     for (let i = 0; i < n; i++) out.push(each(this));
     return out;
