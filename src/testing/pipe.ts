@@ -32,8 +32,6 @@ export class Pipe {
   #gated = false;
   #delayMs = 0;
   #stalledUntil = 0;
-  /** The due time of the last queued item: a later item is never due before it. */
-  #lastDue = 0;
   #timer: NodeJS.Timeout | undefined;
   #rewrite: OpeningRewrite | undefined;
   #head: Buffer[] = [];
@@ -100,8 +98,9 @@ export class Pipe {
   }
 
   #push(chunk: Buffer | undefined): void {
-    const due = Math.max(Date.now() + this.#delayMs, this.#lastDue);
-    this.#lastDue = due;
+    // The queue is first in, first out: an item due earlier than the one before it (the delay
+    // went down meanwhile) waits its turn, so order is kept.
+    const due = Date.now() + this.#delayMs;
     this.#queue.push(chunk ? { chunk, due } : { due });
     this.#pump();
   }
