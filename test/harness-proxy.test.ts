@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { describe, test, type TestContext } from 'node:test';
 import { ConnectionLossError, KeeperState, ZooKeeper } from '../src/index.js';
-import { TcpProxy } from '../src/testing/index.js';
+import { TcpProxy, getFreePort } from '../src/testing/index.js';
 import { electionHello } from '../src/testing/peer-links.js';
 import { FakeZooKeeper, waitUntil } from './support/fake-zk.js';
 import { rejection, track } from './support/settle.js';
@@ -279,5 +279,31 @@ describe('TcpProxy', () => {
     await arrives([hello(-65535n, '127.0.0.1:1|127.0.0.2:1', '')], hello(-65535n, '127.0.0.1:4242', ''));
     const old = Buffer.concat([Buffer.alloc(8, 0), Buffer.from('just an id')]);
     await arrives([old], old);
+  });
+
+  test('connectRetryMs: a target that listens late is reached with the bytes sent meanwhile; one that never listens closes the client after the retry time', async (t) => {
+    const port = await getFreePort();
+    const late = await TcpProxy.start({ host: '127.0.0.1', port }, { connectRetryMs: 3000 });
+    const never = await TcpProxy.start({ host: '127.0.0.1', port: await getFreePort() }, { connectRetryMs: 300 });
+    const plain = await TcpProxy.start({ host: '127.0.0.1', port: await getFreePort() });
+    t.after(() => Promise.all([late.close(), never.close(), plain.close()]));
+
+    const a = await rawClient(t, late.port);
+    a.socket.write('early');
+    await sleep(300);
+    assert.equal(a.state.closed, false, 'kept open while the target refuses');
+    assert.equal(late.connections, 1);
+    const server = net.createServer((s) => s.on('data', (d) => s.write(d)));
+    await new Promise<void>((r) => server.listen(port, '127.0.0.1', () => r()));
+    t.after(() => new Promise((r) => server.close(r)));
+    await waitUntil(() => a.state.data === 'early', 'the early bytes echoed once the target listens');
+    a.socket.destroy();
+
+    const started = performance.now();
+    const b = await rawClient(t, never.port);
+    await waitUntil(() => b.state.closed, 'the client closed once the retry time is over');
+    assert.ok(performance.now() - started >= 280, 'not before the retry time');
+    const c = await rawClient(t, plain.port);
+    await waitUntil(() => c.state.closed, 'without connectRetryMs: closed at once', 500);
   });
 });

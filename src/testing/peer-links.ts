@@ -13,6 +13,15 @@ export type PeerPort = 'quorum' | 'election';
 const PEER_PORTS: readonly PeerPort[] = ['quorum', 'election'];
 
 /**
+ * A new leader opens its quorum port a moment after it decided to lead, and its followers dial
+ * at once. Without a proxy they would be refused and retry the connect; through one, their
+ * connect would succeed and then close, which a follower takes for a failed leader and starts
+ * another election (seconds lost, up to initLimit). So the proxies redial for this long (well
+ * below initLimit, 10 ticks) before giving up on a target.
+ */
+const PEER_CONNECT_RETRY_MS = 1000;
+
+/**
  * A proxy for every connection one server opens to another. Each server is told (in its own
  * zoo.cfg, see {@link PeerLinks.viewOf}) that every other server lives at a proxy, so whatever
  * it sends another server crosses that pair's proxy. ZooKeeper 3.5+ servers keep their
@@ -43,7 +52,7 @@ export class PeerLinks {
             // Looked up when a connection opens, by which time every proxy exists.
             const back = () => links.link(to.myid, from.myid, 'election').connectString;
             const target = { host: HOST, port: port === 'quorum' ? to.quorumPort : to.electionPort };
-            proxies.set(key(from.myid, to.myid, port), await TcpProxy.start(target, port === 'election' ? { rewriteOpening: electionHello(back) } : {}));
+            proxies.set(key(from.myid, to.myid, port), await TcpProxy.start(target, { connectRetryMs: PEER_CONNECT_RETRY_MS, ...(port === 'election' ? { rewriteOpening: electionHello(back) } : {}) }));
           }
         }
       }

@@ -44,10 +44,13 @@ export class Pipe {
     this.#rewrite = rewrite;
     from.on('data', (chunk: Buffer) => this.#receive(chunk));
     // 'close' covers both a clean end and a reset; either way the other side must learn of it.
-    from.on('close', () => {
-      this.#flushHead();
-      this.#push(undefined);
-    });
+    // A socket that closed before this pipe existed (a target that never answered) ends now.
+    if (from.destroyed) this.#push(undefined);
+    else
+      from.on('close', () => {
+        this.#flushHead();
+        this.#push(undefined);
+      });
   }
 
   /** Stops delivering; later data and the end of the stream are held. */

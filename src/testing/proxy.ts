@@ -17,7 +17,17 @@ export interface TcpProxyOptions {
    * client announces about itself. Default: bytes pass unchanged.
    */
   rewriteOpening?: OpeningRewrite;
+  /**
+   * How long (ms) to keep dialing the target when it refuses, before closing the client's
+   * connection. Default 0: closed at once. With more, a target that starts listening a moment
+   * late (a ZooKeeper leader opening its quorum port) is reached as if the network had
+   * retried the connect, instead of the client seeing its connection accepted and then closed.
+   */
+  connectRetryMs?: number;
 }
+
+/** Pause between two dials of a refusing target (see {@link TcpProxyOptions.connectRetryMs}). */
+const REDIAL_MS = 25;
 
 /** A client connection and its upstream connection, with one pipe per direction. */
 interface Link {
@@ -45,6 +55,8 @@ interface Link {
  */
 export class TcpProxy {
   private readonly links = new Set<Link>();
+  /** Client connections whose target is still being dialed (their bytes wait in the socket). */
+  private readonly pending = new Set<net.Socket>();
   private server: net.Server;
   private holding = false;
   private blackholed = false;
@@ -91,6 +103,7 @@ export class TcpProxy {
   get connections(): number {
     let n = 0;
     for (const l of this.links) if (!l.client.destroyed) n++;
+    for (const c of this.pending) if (!c.destroyed) n++;
     return n;
   }
 
@@ -201,6 +214,7 @@ export class TcpProxy {
    */
   cutAll(): void {
     for (const l of [...this.links]) this.destroyLink(l);
+    for (const c of this.pending) c.destroy();
   }
 
   /** Destroys every connection and stops listening. Idempotent; resolves once the port is free. */
@@ -223,13 +237,45 @@ export class TcpProxy {
       client.destroy();
       return;
     }
-    const upstream = net.connect({ host: this.target.host, port: this.target.port });
     client.setNoDelay(true);
-    upstream.setNoDelay(true);
     // Errors (ECONNRESET, ECONNREFUSED upstream) end up as 'close', handled by the pipes; without
     // listeners they would crash the test process.
     client.on('error', () => undefined);
+    const retryMs = this.options.connectRetryMs ?? 0;
+    if (retryMs <= 0) return this.addLink(client, this.dial());
+    // The client's bytes wait unread in its socket until the target answers.
+    client.pause();
+    this.pending.add(client);
+    void this.dialUntil(Date.now() + retryMs).then((upstream) => {
+      this.pending.delete(client);
+      if (client.destroyed) return void upstream.destroy(); // cut or closed meanwhile
+      this.addLink(client, upstream);
+      client.resume();
+    });
+  }
+
+  /** A new connection to the target (connecting; it closes if that fails). */
+  private dial(): net.Socket {
+    const upstream = net.connect({ host: this.target.host, port: this.target.port });
+    upstream.setNoDelay(true);
     upstream.on('error', () => undefined);
+    return upstream;
+  }
+
+  /** Dials until the target accepts or `deadline` (epoch ms) passes; then the last socket, connected or closed. */
+  private async dialUntil(deadline: number): Promise<net.Socket> {
+    for (;;) {
+      const upstream = this.dial();
+      const connected = await new Promise<boolean>((resolve) => {
+        upstream.once('connect', () => resolve(true));
+        upstream.once('close', () => resolve(false));
+      });
+      if (connected || this.closed || Date.now() >= deadline) return upstream;
+      await new Promise((resolve) => setTimeout(resolve, REDIAL_MS));
+    }
+  }
+
+  private addLink(client: net.Socket, upstream: net.Socket): void {
     const link: Link = { client, upstream, up: new Pipe(client, upstream, this.options.rewriteOpening), down: new Pipe(upstream, client) };
     if (this.blackholed) link.up.gate();
     if (this.blackholed || this.holding) link.down.gate();
@@ -242,8 +288,11 @@ export class TcpProxy {
     const gone = () => {
       if (--open === 0) this.links.delete(link);
     };
-    client.on('close', gone);
-    upstream.on('close', gone);
+    // A target that never answered is closed already: count it gone now.
+    for (const socket of [client, upstream]) {
+      if (socket.destroyed) gone();
+      else socket.on('close', gone);
+    }
   }
 
   private destroyLink(l: Link): void {
