@@ -196,6 +196,9 @@ test('3-server cluster: one leader, fail-over after killing it, rejoin as follow
   assert.deepEqual(cluster.ids, [1, 2, 3]);
   assert.deepEqual(cluster.servers.map((s) => s.id), cluster.ids);
   await assert.rejects(cluster.kill(4), RangeError);
+  // Its server-to-server links are direct: nothing to cut without `peerProxies: true`.
+  assert.throws(() => cluster.isolate(1), /peerProxies/);
+  await assert.rejects(cluster.healPeers(), /peerProxies/);
 
   const modes = await Promise.all(cluster.ids.map(async (id) => (await cluster.srvr(id)).mode));
   assert.equal(modes.filter((m) => m === 'leader').length, 1, `modes: ${modes}`);

@@ -9,7 +9,9 @@ import { makeTempDir, removeTempDir } from './cleanup.js';
 import type { TestingClusterMember, TestingEnsemble } from './ensemble.js';
 import type { ZooKeeperInstall } from './install.js';
 import { DEFAULT_TICK_MS, deadlineOf, installOf, serverSettings, startTimeoutOf, tlsInfo, type TestingOptions, type TestingTls } from './options.js';
+import { PeerLinks, type PeerPort } from './peer-links.js';
 import { getFreePorts } from './ports.js';
+import type { TcpProxy } from './proxy.js';
 import { QUORUM_MODES, ZooKeeperServer, serverById, waitUntil, type PeerSpec } from './server.js';
 import { createTlsMaterial } from './tls.js';
 
@@ -30,11 +32,13 @@ export class TestingCluster implements TestingEnsemble {
   readonly ids: readonly number[];
   readonly #servers: readonly ZooKeeperServer[];
   readonly #opts: TestingOptions;
+  readonly #links: PeerLinks | undefined;
   #stopped: Promise<void> | undefined;
 
-  private constructor(servers: readonly ZooKeeperServer[], tempDir: string, opts: TestingOptions, tls?: TestingTls) {
+  private constructor(servers: readonly ZooKeeperServer[], tempDir: string, opts: TestingOptions, links: PeerLinks | undefined, tls?: TestingTls) {
     this.#servers = servers;
     this.#opts = opts;
+    this.#links = links;
     this.tempDir = tempDir;
     this.ids = servers.map((s) => s.spec.myid);
     this.connectString = servers.map((s) => s.connectString).join(',');
@@ -56,16 +60,18 @@ export class TestingCluster implements TestingEnsemble {
     const deadline = deadlineOf(opts);
     const tempDir = await makeTempDir();
     let servers: ZooKeeperServer[] = [];
+    let links: PeerLinks | undefined;
     try {
-      servers = await createServers(install, size, tempDir, opts);
+      ({ servers, links } = await createServers(install, size, tempDir, opts));
       await Promise.all(servers.map((s) => s.start()));
       await waitForQuorum(servers, deadline);
       // Records each server's version, and fails a server that runs another release than asked.
       await Promise.all(servers.map((s) => s.waitServing(deadline, QUORUM_MODES)));
       const tls = servers[0]?.spec.tls ? tlsInfo(servers[0].spec.tls, servers.map((s) => s.spec.securePort as number)) : undefined;
-      return new TestingCluster(servers, tempDir, opts, tls);
+      return new TestingCluster(servers, tempDir, opts, links, tls);
     } catch (err) {
       await Promise.all(servers.map((s) => s.kill()));
+      await links?.close();
       await removeTempDir(tempDir);
       throw err;
     }
@@ -110,6 +116,7 @@ export class TestingCluster implements TestingEnsemble {
   stop(): Promise<void> {
     this.#stopped ??= (async () => {
       await Promise.all(this.#servers.map((s) => s.stop()));
+      await this.#links?.close();
       await removeTempDir(this.tempDir);
     })();
     return this.#stopped;
@@ -147,6 +154,76 @@ export class TestingCluster implements TestingEnsemble {
     );
   }
 
+  /**
+   * Cuts server `id` off from every other server, both ways: what they send each other is held
+   * in silence (no resets, no refused connects), as in a real network partition. Its clients
+   * still reach it. Adds to the cuts already in place; {@link healPeers} undoes them all. An
+   * isolated follower stops serving once `syncLimit` (5 ticks) passes without its leader; an
+   * isolated leader steps down after as long, and a majority left elsewhere elects a new one.
+   *
+   * @throws {RangeError} bad id. @throws {Error} if the cluster was not started with `peerProxies: true`.
+   */
+  isolate(id: number): void {
+    const links = this.#peerLinks();
+    this.#server(id);
+    for (const other of this.ids) if (other !== id) links.cut(id, other);
+  }
+
+  /**
+   * Cuts the traffic between servers of different `groups` (both ways, in silence, as
+   * {@link isolate} does); each server no group names is a group of its own. Links within a
+   * group keep whatever state they had: this adds to the cuts already in place, so call
+   * {@link healPeers} first for exactly this partition. `partition([[1], [2], [3]])` leaves no
+   * quorum anywhere.
+   *
+   * @throws {RangeError} an unknown id, or one named twice. @throws {Error} if the cluster was not started with `peerProxies: true`.
+   */
+  partition(groups: readonly (readonly number[])[]): void {
+    const links = this.#peerLinks();
+    const groupOf = new Map<number, number>();
+    groups.forEach((group, g) => {
+      for (const id of group) {
+        this.#server(id);
+        if (groupOf.has(id)) throw new RangeError(`server ${id} is named in more than one group`);
+        groupOf.set(id, g);
+      }
+    });
+    const group = (id: number) => groupOf.get(id) ?? `alone-${id}`;
+    for (const a of this.ids) for (const b of this.ids) if (a < b && group(a) !== group(b)) links.cut(a, b);
+  }
+
+  /**
+   * Restores every server-to-server link: clears cuts, delays and stalls on all of them (see
+   * {@link TcpProxy.heal}); what was held is delivered, late, like TCP retransmissions that
+   * finally got through. The servers then find one quorum again by themselves (wait for it with
+   * {@link waitForQuorum}). Resolves once every link forwards again.
+   *
+   * @throws {Error} if the cluster was not started with `peerProxies: true`.
+   */
+  async healPeers(): Promise<void> {
+    await this.#peerLinks().heal();
+  }
+
+  /**
+   * The proxy that carries the connections server `from` opens to server `to`'s `port`, to
+   * slow or stall that one link ({@link TcpProxy.delay}, {@link TcpProxy.stall}) or cut it
+   * one way. Followers open the `quorum` connection to their leader; of the two `election`
+   * links of a pair, the one from the higher id to the lower carries the votes.
+   *
+   * @throws {RangeError} bad ids or `from === to`. @throws {Error} if the cluster was not started with `peerProxies: true`.
+   */
+  peerLink(from: number, to: number, port: PeerPort): TcpProxy {
+    const links = this.#peerLinks();
+    this.#server(from);
+    this.#server(to);
+    return links.link(from, to, port);
+  }
+
+  #peerLinks(): PeerLinks {
+    if (!this.#links) throw new Error('this TestingCluster was started without peerProxies: true, so its server-to-server links cannot be cut');
+    return this.#links;
+  }
+
   /** Same as {@link stop}, for `await using`. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.stop();
@@ -157,8 +234,11 @@ export class TestingCluster implements TestingEnsemble {
   }
 }
 
-/** The servers of a `size` quorum in `tempDir`, configured with free ports but not started. */
-async function createServers(install: ZooKeeperInstall, size: number, tempDir: string, opts: TestingOptions): Promise<ZooKeeperServer[]> {
+/**
+ * The servers of a `size` quorum in `tempDir`, configured with free ports but not started, and
+ * with `opts.peerProxies` the started proxies between them (each server's config names them).
+ */
+async function createServers(install: ZooKeeperInstall, size: number, tempDir: string, opts: TestingOptions): Promise<{ servers: ZooKeeperServer[]; links?: PeerLinks }> {
   const perServer = opts.tls ? 4 : 3;
   const ports = await getFreePorts(size * perServer);
   const portsOf = (i: number, k: number) => ports[i * perServer + k] as number;
@@ -168,7 +248,8 @@ async function createServers(install: ZooKeeperInstall, size: number, tempDir: s
     electionPort: portsOf(i, 2),
   }));
   const material = opts.tls ? await createTlsMaterial(path.join(tempDir, 'tls'), install.java) : undefined;
-  return peers.map(
+  const links = opts.peerProxies ? await PeerLinks.start(peers) : undefined;
+  const servers = peers.map(
     (peer, i) =>
       new ZooKeeperServer(install, {
         myid: peer.myid,
@@ -177,11 +258,12 @@ async function createServers(install: ZooKeeperInstall, size: number, tempDir: s
         jit: opts.jit ?? 'c1',
         clientPort: portsOf(i, 0),
         tickTime: opts.tickTime ?? DEFAULT_TICK_MS,
-        peers,
+        peers: links ? links.viewOf(peer.myid) : peers,
         ...serverSettings(opts),
         ...(material ? { tls: material, securePort: portsOf(i, 3) } : {}),
       }),
   );
+  return links ? { servers, links } : { servers };
 }
 
 /**

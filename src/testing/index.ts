@@ -37,3 +37,5 @@ export { isNodeEvent, parseNodeEvent } from '../process/node-events.js';
 export type { NodeEvent, NodeEventContext, NodeEventFields, NodeEventName, NodeEventOf } from '../process/node-events.js';
 // A fault injector between a client and a server: tests cut, blackhole or delay the traffic.
 export { TcpProxy } from './proxy.js';
+export type { TcpProxyOptions, OpeningRewrite } from './proxy.js';
+export type { PeerPort } from './peer-links.js';

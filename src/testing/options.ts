@@ -46,6 +46,14 @@ export interface TestingOptions {
    * can be read-only. Default false.
    */
   readOnlyMode?: boolean;
+  /**
+   * {@link TestingCluster} only: the servers reach each other only through {@link TcpProxy}
+   * instances, one per ordered pair of servers and per port (quorum, election), so
+   * {@link TestingCluster.isolate}, {@link TestingCluster.partition} and
+   * {@link TestingCluster.peerLink} can cut or slow each link. Each server gets its own zoo.cfg
+   * naming the others' proxies. Clients still reach every server directly. Default false.
+   */
+  peerProxies?: boolean;
 }
 
 /** SASL settings of a test ensemble: see {@link TestingOptions.sasl}. */

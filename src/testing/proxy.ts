@@ -1,60 +1,33 @@
 /**
  * A fault-injecting TCP proxy for tests (in the spirit of Toxiproxy): put it between a client and
- * a ZooKeeper server, then delay replies, partition the network silently, refuse connections or
- * cut them, and heal again, all on cue and on a stable port.
+ * a ZooKeeper server (or between two servers), then hold replies, add latency, stall, partition
+ * the network silently, refuse connections or cut them, and heal again, all on cue and on a
+ * stable port.
  * @module
  */
 import net from 'node:net';
+import { Pipe, type OpeningRewrite } from './pipe.js';
 
-/**
- * One direction of one proxied connection. While the pipe is gated, data (and the end of the
- * stream) coming from `from` is held instead of written to `to`; opening the gate delivers it
- * in order. Holding rather than dropping keeps the byte stream intact, so a healed connection
- * behaves like a real network whose TCP retransmissions finally got through.
- */
-class Pipe {
-  private held: Buffer[] = [];
-  private endHeld = false;
-  private gated = false;
+export type { OpeningRewrite } from './pipe.js';
 
-  constructor(
-    from: net.Socket,
-    private readonly to: net.Socket,
-  ) {
-    from.on('data', (chunk: Buffer) => (this.gated ? this.held.push(chunk) : this.write(chunk)));
-    // 'close' covers both a clean end and a reset; either way the other side must learn of it.
-    from.on('close', () => (this.gated ? (this.endHeld = true) : this.endOther()));
-  }
-
-  /** Stops forwarding; later data and the end of the stream are held. */
-  gate(): void {
-    this.gated = true;
-  }
-
-  /** Delivers everything held, in order, and resumes forwarding. */
-  open(): void {
-    if (!this.gated) return;
-    this.gated = false;
-    for (const chunk of this.held) this.write(chunk);
-    this.held = [];
-    if (this.endHeld) this.endOther();
-  }
-
-  /** Forgets held bytes (the connection is being destroyed anyway). */
-  discard(): void {
-    this.held = [];
-  }
-
-  private write(chunk: Buffer): void {
-    // The other side may already be gone (e.g. it closed during a partition): drop, don't throw.
-    if (!this.to.destroyed) this.to.write(chunk);
-  }
-
-  private endOther(): void {
-    // end() flushes what was written first; destroy once flushed so no half-open socket lingers.
-    if (!this.to.destroyed) this.to.end(() => this.to.destroy());
-  }
+/** Options of {@link TcpProxy.start}. */
+export interface TcpProxyOptions {
+  /**
+   * Rewrites what each client sends first (see {@link OpeningRewrite}), e.g. an address the
+   * client announces about itself. Default: bytes pass unchanged.
+   */
+  rewriteOpening?: OpeningRewrite;
+  /**
+   * How long (ms) to keep dialing the target when it refuses, before closing the client's
+   * connection. Default 0: closed at once. With more, a target that starts listening a moment
+   * late (a ZooKeeper leader opening its quorum port) is reached as if the network had
+   * retried the connect, instead of the client seeing its connection accepted and then closed.
+   */
+  connectRetryMs?: number;
 }
+
+/** Pause between two dials of a refusing target (see {@link TcpProxyOptions.connectRetryMs}). */
+const REDIAL_MS = 25;
 
 /** A client connection and its upstream connection, with one pipe per direction. */
 interface Link {
@@ -71,8 +44,8 @@ interface Link {
  * Connect a client to {@link TcpProxy.connectString} instead of the server.
  *
  * Faults apply to existing and new connections alike, and combine: {@link TcpProxy.heal} clears
- * them all. Nothing here throws once started; the methods are synchronous unless they return a
- * promise. Always {@link TcpProxy.close} it (e.g. in `t.after`) so no socket stays open.
+ * them all. Nothing here throws once started but a bad argument; the methods are synchronous
+ * unless they return a promise. Always {@link TcpProxy.close} it (e.g. in `t.after`) so no socket stays open.
  *
  * @example
  * const proxy = await TcpProxy.start({ host: '127.0.0.1', port: 2181 });
@@ -82,11 +55,16 @@ interface Link {
  */
 export class TcpProxy {
   private readonly links = new Set<Link>();
+  /** Client connections whose target is still being dialed (their bytes wait in the socket). */
+  private readonly pending = new Set<net.Socket>();
   private server: net.Server;
   private holding = false;
   private blackholed = false;
   private refusing = false;
   private closed = false;
+  private delayMs = 0;
+  /** Epoch ms until which a {@link TcpProxy.stall} holds everything; 0 when none. */
+  private stalledUntil = 0;
   /** Set while heal() is listening again after refuse(), so concurrent calls share it. */
   private relisten: Promise<void> | undefined;
 
@@ -95,6 +73,7 @@ export class TcpProxy {
     server: net.Server,
     /** The local port the proxy listens on; the same for the proxy's whole life. */
     readonly port: number,
+    private readonly options: TcpProxyOptions,
   ) {
     this.server = server;
   }
@@ -104,10 +83,10 @@ export class TcpProxy {
    * yet: each client connection opens its own upstream connection, and is closed if that fails.
    * @throws the listen error (e.g. no free port).
    */
-  static async start(target: { host: string; port: number }): Promise<TcpProxy> {
+  static async start(target: { host: string; port: number }, options: TcpProxyOptions = {}): Promise<TcpProxy> {
     const server = net.createServer();
     await listen(server, 0);
-    const proxy = new TcpProxy({ ...target }, server, (server.address() as net.AddressInfo).port);
+    const proxy = new TcpProxy({ ...target }, server, (server.address() as net.AddressInfo).port, { ...options });
     proxy.attach(server);
     return proxy;
   }
@@ -124,6 +103,7 @@ export class TcpProxy {
   get connections(): number {
     let n = 0;
     for (const l of this.links) if (!l.client.destroyed) n++;
+    for (const c of this.pending) if (!c.destroyed) n++;
     return n;
   }
 
@@ -158,6 +138,28 @@ export class TcpProxy {
   }
 
   /**
+   * Latency: every chunk in either direction, on existing and new connections, is delivered
+   * `ms` after it arrived, in order. Applies to chunks arriving from now on; 0 ends it (what is
+   * already delayed still waits its turn). Cleared by {@link TcpProxy.heal}.
+   * @throws {RangeError} if `ms` is not a finite number ≥ 0.
+   */
+  delay(ms: number): void {
+    this.delayMs = checkMs(ms, 'delay');
+    for (const l of this.links) for (const pipe of [l.up, l.down]) pipe.setDelay(this.delayMs);
+  }
+
+  /**
+   * A packet stall: nothing is delivered in either direction, on existing and new connections,
+   * for `ms` from now; then everything held goes through in order. A later stall replaces the
+   * end time; {@link TcpProxy.heal} ends it at once.
+   * @throws {RangeError} if `ms` is not a finite number ≥ 0.
+   */
+  stall(ms: number): void {
+    this.stalledUntil = Date.now() + checkMs(ms, 'stall');
+    for (const l of this.links) for (const pipe of [l.up, l.down]) pipe.stallUntil(this.stalledUntil);
+  }
+
+  /**
    * Closes the listener, so new connects fail with ECONNREFUSED, and destroys every current
    * connection (discarding held bytes): a server that is down. {@link TcpProxy.heal} undoes it.
    */
@@ -169,16 +171,22 @@ export class TcpProxy {
   }
 
   /**
-   * Back to normal forwarding: clears blackhole and held replies (delivering what was held) and,
+   * Back to normal forwarding: clears blackhole, held replies, delay and stall (delivering what
+   * was held at once, in order) and,
    * after {@link TcpProxy.refuse}, listens again on the same port. Resolves once listening.
    * @throws the listen error if the port was taken by someone else meanwhile (unlikely).
    */
   async heal(): Promise<void> {
     this.blackholed = false;
     this.holding = false;
+    this.delayMs = 0;
+    this.stalledUntil = 0;
     for (const l of this.links) {
-      l.up.open();
-      l.down.open();
+      for (const pipe of [l.up, l.down]) {
+        pipe.setDelay(0);
+        pipe.stallUntil(0);
+        pipe.open();
+      }
     }
     if (this.refusing && !this.closed) {
       this.relisten ??= this.listenAgain();
@@ -206,6 +214,7 @@ export class TcpProxy {
    */
   cutAll(): void {
     for (const l of [...this.links]) this.destroyLink(l);
+    for (const c of this.pending) c.destroy();
   }
 
   /** Destroys every connection and stops listening. Idempotent; resolves once the port is free. */
@@ -228,23 +237,62 @@ export class TcpProxy {
       client.destroy();
       return;
     }
-    const upstream = net.connect({ host: this.target.host, port: this.target.port });
     client.setNoDelay(true);
-    upstream.setNoDelay(true);
     // Errors (ECONNRESET, ECONNREFUSED upstream) end up as 'close', handled by the pipes; without
     // listeners they would crash the test process.
     client.on('error', () => undefined);
+    const retryMs = this.options.connectRetryMs ?? 0;
+    if (retryMs <= 0) return this.addLink(client, this.dial());
+    // The client's bytes wait unread in its socket until the target answers.
+    client.pause();
+    this.pending.add(client);
+    void this.dialUntil(Date.now() + retryMs).then((upstream) => {
+      this.pending.delete(client);
+      if (client.destroyed) return void upstream.destroy(); // cut or closed meanwhile
+      this.addLink(client, upstream);
+      client.resume();
+    });
+  }
+
+  /** A new connection to the target (connecting; it closes if that fails). */
+  private dial(): net.Socket {
+    const upstream = net.connect({ host: this.target.host, port: this.target.port });
+    upstream.setNoDelay(true);
     upstream.on('error', () => undefined);
-    const link: Link = { client, upstream, up: new Pipe(client, upstream), down: new Pipe(upstream, client) };
+    return upstream;
+  }
+
+  /** Dials until the target accepts or `deadline` (epoch ms) passes; then the last socket, connected or closed. */
+  private async dialUntil(deadline: number): Promise<net.Socket> {
+    for (;;) {
+      const upstream = this.dial();
+      const connected = await new Promise<boolean>((resolve) => {
+        upstream.once('connect', () => resolve(true));
+        upstream.once('close', () => resolve(false));
+      });
+      if (connected || this.closed || Date.now() >= deadline) return upstream;
+      await new Promise((resolve) => setTimeout(resolve, REDIAL_MS));
+    }
+  }
+
+  private addLink(client: net.Socket, upstream: net.Socket): void {
+    const link: Link = { client, upstream, up: new Pipe(client, upstream, this.options.rewriteOpening), down: new Pipe(upstream, client) };
     if (this.blackholed) link.up.gate();
     if (this.blackholed || this.holding) link.down.gate();
+    for (const pipe of [link.up, link.down]) {
+      pipe.setDelay(this.delayMs);
+      pipe.stallUntil(this.stalledUntil);
+    }
     this.links.add(link);
     let open = 2;
     const gone = () => {
       if (--open === 0) this.links.delete(link);
     };
-    client.on('close', gone);
-    upstream.on('close', gone);
+    // A target that never answered is closed already: count it gone now.
+    for (const socket of [client, upstream]) {
+      if (socket.destroyed) gone();
+      else socket.on('close', gone);
+    }
   }
 
   private destroyLink(l: Link): void {
@@ -256,6 +304,11 @@ export class TcpProxy {
     l.upstream.destroy();
     this.links.delete(l);
   }
+}
+
+function checkMs(ms: number, what: string): number {
+  if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`${what} must be a finite number of ms >= 0, got ${ms}`);
+  return ms;
 }
 
 function listen(server: net.Server, port: number): Promise<void> {
