@@ -104,8 +104,17 @@ test('a release asked for is the release that runs: version option, ZK_VERSION, 
   assert.equal((await chosen.srvr()).version, other);
 });
 
-test('a release that cannot be had fails with one clear message and starts nothing', async () => {
-  const before = new Set(readdirSync(os.tmpdir()).filter((n) => n.startsWith('zk-elect-')));
+test('a release that cannot be had fails with one clear message and starts nothing', async (t) => {
+  // A temp directory of this test's own (os.tmpdir() reads TMPDIR on each call): other
+  // processes running tests meanwhile make and remove zk-elect-* directories in the shared one.
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'zk-elect-tmpdir-test-'));
+  const saved = process.env.TMPDIR;
+  process.env.TMPDIR = tmp;
+  t.after(() => {
+    if (saved === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = saved;
+    rmSync(tmp, { recursive: true, force: true });
+  });
   await assert.rejects(TestingServer.start({ version: '3.0.99' }), (err: unknown) => {
     assert.ok(err instanceof ZooKeeperNotFoundError, String(err));
     assert.match(err.message, /ZooKeeper 3\.0\.99 could not be resolved from Maven Central/);
@@ -114,8 +123,7 @@ test('a release that cannot be had fails with one clear message and starts nothi
     return true;
   });
   await assert.rejects(TestingServer.start({ version: 'latest' }), /"latest" is not a release: use X\.Y\.Z/);
-  const after = readdirSync(os.tmpdir()).filter((n) => n.startsWith('zk-elect-') && !before.has(n));
-  assert.deepEqual(after, [], 'no temp dir left');
+  assert.deepEqual(readdirSync(tmp).filter((n) => n.startsWith('zk-elect-')), [], 'no temp dir left');
 });
 
 test('a server reporting another version than its installation claims fails to start', async () => {
