@@ -421,6 +421,27 @@ describe('chroot', () => {
   });
 });
 
+describe('chroot: the root', () => {
+  test('delete("/") leaves the chroot node in place, as the Java client does (java-oracle, chroot /r: it deleted the chroot)', async () => {
+    const root = base();
+    await zk.create(root);
+    const cz = await ZooKeeper.connect(server.connectString + root);
+    try {
+      const [ev, fire] = nextEvent();
+      await cz.exists('/', fire);
+      // Java sends "/" itself, not the chroot ("root cannot be deleted"), and the server refuses it.
+      await assert.rejects(cz.delete('/'), BadArgumentsError);
+      assert.notEqual(await zk.exists(root), null);
+      await cz.create('/x');
+      assert.deepEqual(await cz.getChildren('/'), ['x']);
+      await cz.close();
+      assert.deepEqual(await ev, { type: EventType.None, state: KeeperState.Closed });
+    } finally {
+      await cz.close();
+    }
+  });
+});
+
 describe('lifecycle', () => {
   test('close deletes ephemerals at once, tells watchers, and later calls fail', async () => {
     const p = base();

@@ -46,10 +46,10 @@ export function firstDifference(ours: readonly string[], java: readonly string[]
 }
 
 /** A difference as a failure message: the op, both lines (raw and readable), and how to replay it. */
-export function describeDifference(d: Difference, op: unknown, seed: number): string {
+export function describeDifference(d: Difference, op: unknown, seed: number, chroot?: string): string {
   const show = (v: unknown) => JSON.stringify(v, (_k, x) => (x instanceof Uint8Array ? `<hex ${Buffer.from(x).toString('hex')}>` : x));
   return [
-    `the clients differ at op ${d.opIndex} of seed ${seed}: ${show(op)}`,
+    `the clients differ at op ${d.opIndex} of seed ${seed}${chroot ? ` (chroot ${chroot})` : ''}: ${show(op)}`,
     `  zk-elect: ${readable(d.ours)}`,
     `  Java:     ${readable(d.java)}`,
     `  (raw zk-elect: ${JSON.stringify(d.ours)}; raw Java: ${JSON.stringify(d.java)})`,

@@ -25,8 +25,8 @@ const EDGES = [
 /** The largest TTL both clients accept: 40 bits of milliseconds (Java's EphemeralType.TTL.maxValue). */
 const MAX_TTL = 2 ** 40 - 1;
 
-/** Mostly a shallow path, so that creates find their parent more often than not. */
-const NODES_WEIGHTED = ['/a', '/a', '/a', '/b', '/b', '/c', ...NODES];
+/** Mostly a shallow path, so that creates find their parent more often than not; the root too (a chroot's). */
+const NODES_WEIGHTED = ['/', '/a', '/a', '/a', '/b', '/b', '/c', ...NODES];
 const path = fc.oneof({ weight: 9, arbitrary: fc.constantFrom(...NODES_WEIGHTED) }, { weight: 1, arbitrary: fc.constantFrom(...EDGES) });
 
 /** -2 is below what either client accepts as "any version". */

@@ -108,7 +108,8 @@ export function eventLine(tag: string, type: number, state: number, path: string
 
 /** A transcript line made readable: base64 fields decoded to JSON strings (for failure messages). */
 export function readable(line: string): string {
-  return line.replace(/(?<=^|[\t:/,[])([A-Za-z0-9+/]{4,}={0,2})(?=$|[\t:/,\]])/g, (m) => {
+  return line.replace(/(?<=^|[\t:/,[])([A-Za-z0-9+/]{2,}={0,2})(?=$|[\t:/,\]])/g, (m) => {
+    if (m.length % 4 !== 0) return m;
     const text = Buffer.from(m, 'base64').toString('utf8');
     const printable = !/[\u0001-\u001f\ufffd]/.test(text);
     return printable && Buffer.from(text, 'utf8').toString('base64') === m ? JSON.stringify(text.length > 60 ? `${text.slice(0, 60)}…(${text.length})` : text) : m;
