@@ -1,5 +1,5 @@
 // Comparing the two transcripts of one sequence (see oracle-wire.ts for their lines).
-import { readable } from './oracle-wire.js';
+import { b64, readable, type OracleOp } from './oracle-wire.js';
 
 /** The first place two transcripts differ. */
 export interface Difference {
@@ -30,6 +30,33 @@ export function normalise(lines: readonly string[]): string[] {
   }
   flush();
   return out;
+}
+
+/**
+ * Puts the Java client's paths back where it is the odd one, in a chroot (ZooKeeper 3.9.5's
+ * ZooKeeper.java and ClientCnxn.java); each would otherwise be a difference of every run:
+ * - `create` strips the chroot as a string prefix (`getPath().substring(chrootPath.length())`),
+ *   so a sequential create of `/`, which both clients send as the chroot itself and so makes
+ *   the chroot's sibling `/chroot0000000001`, returns `0000000001`, no path at all; zk-elect
+ *   returns the server's path of that node. Restored: the chroot is put back in front.
+ * - `multi` does not strip the chroot from its create results at all (its own `create` does),
+ *   where zk-elect strips it as it does for `create`. Restored: stripped.
+ */
+export function normaliseJava(lines: readonly string[], ops: readonly OracleOp[], chroot: string): string[] {
+  if (!chroot) return [...lines];
+  const path = (field: string, fix: (p: string) => string) => b64(fix(Buffer.from(field, 'base64').toString('utf8')));
+  return lines.map((line) => {
+    const f = line.split('\t');
+    const op = f[0] === 'R' && f[2] === 'OK' ? ops[Number(f[1]) - 1] : undefined;
+    if (op?.op === 'create') f[3] = path(f[3] as string, (p) => (p.startsWith('/') ? p : chroot + p));
+    if (op?.op === 'multi') {
+      for (let i = 3; i < f.length; i++) {
+        const [kind, p, ...rest] = (f[i] as string).split(':');
+        if (kind === 'create') f[i] = [kind, path(p as string, (s) => (s.startsWith(`${chroot}/`) ? s.slice(chroot.length) : s)), ...rest].join(':');
+      }
+    }
+    return f.join('\t');
+  });
 }
 
 /** The first difference between the normalised transcripts, or undefined when they are the same. */
