@@ -398,11 +398,20 @@ describe('ACLs and auth', () => {
 });
 
 describe('chroot', () => {
-  test('paths are relative to the chroot in requests, replies and events', async () => {
+  /** Runs `body` with a client chrooted at a fresh node `root`, closed after. */
+  async function inChroot(body: (cz: ZooKeeper, root: string) => Promise<void>): Promise<void> {
     const root = base();
     await zk.create(root);
     const cz = await ZooKeeper.connect(server.connectString + root);
     try {
+      await body(cz, root);
+    } finally {
+      await cz.close();
+    }
+  }
+
+  test('paths are relative to the chroot in requests, replies and events', () =>
+    inChroot(async (cz, root) => {
       assert.equal(await cz.create('/x', 'in'), '/x');
       assert.equal((await zk.getData(root + '/x')).data?.toString(), 'in');
       const eph = await cz.create('/e-', null, { mode: CreateMode.EPHEMERAL_SEQUENTIAL });
@@ -415,18 +424,10 @@ describe('chroot', () => {
       assert.equal((await ev).path, '/x');
       const tx = await cz.transaction().create('/t').commit();
       assert.equal((tx[0] as { path: string }).path, '/t');
-    } finally {
-      await cz.close();
-    }
-  });
-});
+    }));
 
-describe('chroot: the root', () => {
-  test('delete("/") leaves the chroot node in place, as the Java client does (java-oracle, chroot /r: it deleted the chroot)', async () => {
-    const root = base();
-    await zk.create(root);
-    const cz = await ZooKeeper.connect(server.connectString + root);
-    try {
+  test('delete("/") leaves the chroot node in place, as the Java client does (java-oracle, chroot /r: it deleted the chroot)', () =>
+    inChroot(async (cz, root) => {
       const [ev, fire] = nextEvent();
       await cz.exists('/', fire);
       // Java sends "/" itself, not the chroot ("root cannot be deleted"), and the server refuses it.
@@ -436,10 +437,7 @@ describe('chroot: the root', () => {
       assert.deepEqual(await cz.getChildren('/'), ['x']);
       await cz.close();
       assert.deepEqual(await ev, { type: EventType.None, state: KeeperState.Closed });
-    } finally {
-      await cz.close();
-    }
-  });
+    }));
 });
 
 describe('lifecycle', () => {
