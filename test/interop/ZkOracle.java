@@ -137,6 +137,9 @@ public final class ZkOracle {
                 if (rc[0] != 0) throw KeeperException.create(KeeperException.Code.get(rc[0]));
                 return "";
             }
+            case "removeWatches":
+                zk.removeAllWatches(str(f[2]), Watcher.WatcherType.fromInt(Integer.parseInt(f[3])), false);
+                return "";
             case "multi": {
                 List<Op> ops = new ArrayList<>();
                 for (int i = 2; i < f.length; i++) {

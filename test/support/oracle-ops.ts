@@ -95,6 +95,7 @@ export const oracleOp: fc.Arbitrary<OracleOp> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ path, acl, version }).map((r): OracleOp => ({ op: 'setACL', ...r })) },
   { weight: 1, arbitrary: path.map((p): OracleOp => ({ op: 'getACL', path: p })) },
   { weight: 1, arbitrary: path.map((p): OracleOp => ({ op: 'sync', path: p })) },
+  { weight: 2, arbitrary: fc.record({ path, type: fc.constantFrom<1 | 2 | 3>(1, 2, 3) }).map((r): OracleOp => ({ op: 'removeWatches', ...r })) },
 );
 
 /** The sequence of `length` operations that `seed` picks (the same on every machine). */

@@ -110,6 +110,9 @@ export class OurClient {
       case 'sync':
         await zk.sync(o.path);
         return '';
+      case 'removeWatches':
+        await zk.removeWatches(o.path, o.type);
+        return '';
       case 'multi':
         return multiFields(await zk.multi(o.ops), zk.sessionId);
     }

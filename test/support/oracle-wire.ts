@@ -12,6 +12,8 @@ export type OracleOp =
   | { op: 'getACL'; path: string }
   | { op: 'setACL'; path: string; acl: readonly ACL[]; version: number }
   | { op: 'sync'; path: string }
+  /** Every watch of `type` (1 children, 2 data, 3 any: what 3.5 knows) on the path, the server's too. */
+  | { op: 'removeWatches'; path: string; type: 1 | 2 | 3 }
   | { op: 'multi'; ops: Op[] };
 
 /** base64 of a string's UTF-8. */
@@ -93,6 +95,9 @@ export function javaLine(index: number, o: OracleOp): string {
     case 'getACL':
     case 'sync':
       fields.push(b64(o.path));
+      break;
+    case 'removeWatches':
+      fields.push(b64(o.path), o.type);
       break;
     case 'multi':
       fields.push(...o.ops.map((s) => b64(subOpLine(s))));
