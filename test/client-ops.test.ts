@@ -131,6 +131,30 @@ describe('reads and writes', () => {
     assert.equal((await zk.getData(p)).data?.toString(), 'd');
   });
 
+  test('a version below -1 is sent as the Java client sends it (java-oracle seed 3, op 7: delete with -2 was refused before sending)', async () => {
+    const p = base();
+    // Only -1 means "any": the server matches every other version exactly (a version that
+    // wrapped past 2^31-1 is negative), so -2 fails there, with the server's code.
+    await assert.rejects(zk.delete(`${p}/none`, -2), NoNodeError);
+    await zk.create(p, 'a');
+    await assert.rejects(zk.setData(p, 'b', -2), BadVersionError);
+    await assert.rejects(zk.delete(p, -2), BadVersionError);
+    await assert.rejects(zk.setACL(p, [{ perms: Perms.ALL, id: { scheme: 'world', id: 'anyone' } }], -(2 ** 31)), BadVersionError);
+    await assert.rejects(zk.multi([{ op: 'check', path: p, version: -2 }]), BadVersionError);
+    // Outside the int32 a version field holds, it still cannot be sent.
+    await assert.rejects(zk.setData(p, 'c', -(2 ** 31) - 1), BadArgumentsError);
+    assert.equal((await zk.getData(p)).stat.version, 0);
+  });
+
+  test('a sequential create of "<parent>/.." makes "..<seq>", as the Java client does (java-oracle seed 216598587, op 56)', async () => {
+    const p = base();
+    await zk.create(p);
+    const made = await zk.create(`${p}/..`, null, { mode: CreateMode.PERSISTENT_SEQUENTIAL });
+    assert.equal(made, `${p}/..0000000000`);
+    assert.deepEqual(await zk.multi([{ op: 'create', path: `${p}/.`, mode: CreateMode.EPHEMERAL_SEQUENTIAL }]), [{ type: 'create', path: `${p}/.0000000001` }]);
+    await assert.rejects(zk.create(`${p}/..`), BadArgumentsError);
+  });
+
   test('getChildren and getChildrenWithStat', async () => {
     const p = base();
     await zk.create(p);
@@ -374,11 +398,20 @@ describe('ACLs and auth', () => {
 });
 
 describe('chroot', () => {
-  test('paths are relative to the chroot in requests, replies and events', async () => {
+  /** Runs `body` with a client chrooted at a fresh node `root`, closed after. */
+  async function inChroot(body: (cz: ZooKeeper, root: string) => Promise<void>): Promise<void> {
     const root = base();
     await zk.create(root);
     const cz = await ZooKeeper.connect(server.connectString + root);
     try {
+      await body(cz, root);
+    } finally {
+      await cz.close();
+    }
+  }
+
+  test('paths are relative to the chroot in requests, replies and events', () =>
+    inChroot(async (cz, root) => {
       assert.equal(await cz.create('/x', 'in'), '/x');
       assert.equal((await zk.getData(root + '/x')).data?.toString(), 'in');
       const eph = await cz.create('/e-', null, { mode: CreateMode.EPHEMERAL_SEQUENTIAL });
@@ -391,10 +424,20 @@ describe('chroot', () => {
       assert.equal((await ev).path, '/x');
       const tx = await cz.transaction().create('/t').commit();
       assert.equal((tx[0] as { path: string }).path, '/t');
-    } finally {
+    }));
+
+  test('delete("/") leaves the chroot node in place, as the Java client does (java-oracle, chroot /r: it deleted the chroot)', () =>
+    inChroot(async (cz, root) => {
+      const [ev, fire] = nextEvent();
+      await cz.exists('/', fire);
+      // Java sends "/" itself, not the chroot ("root cannot be deleted"), and the server refuses it.
+      await assert.rejects(cz.delete('/'), BadArgumentsError);
+      assert.notEqual(await zk.exists(root), null);
+      await cz.create('/x');
+      assert.deepEqual(await cz.getChildren('/'), ['x']);
       await cz.close();
-    }
-  });
+      assert.deepEqual(await ev, { type: EventType.None, state: KeeperState.Closed });
+    }));
 });
 
 describe('lifecycle', () => {

@@ -642,6 +642,13 @@ describe('validatePath', () => {
     assert.throws(() => validatePath('/./', true), BadArgumentsError);
   });
 
+  test('sequential: a last name of "." or ".." is allowed, checked with the suffix as Java does (java-oracle seed 216598587, op 56)', () => {
+    // PathUtils.validatePath(path, true) checks path + "1": the node is named "..0000000005".
+    for (const p of ['/..', '/.', '/a/..', '/a/.']) validatePath(p, true);
+    for (const p of ['/../a', '/./', '/a/../', '/a/./b']) assert.throws(() => validatePath(p, true), BadArgumentsError);
+    assert.throws(() => validatePath('/..', false), BadArgumentsError);
+  });
+
   test('the error message names the rule', () => {
     assert.throws(() => validatePath('/a//b'), /empty segment/);
     assert.throws(() => validatePath('/a/'), /must not end with/);

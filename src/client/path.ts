@@ -8,11 +8,13 @@ import { badInput } from './errors.js';
 const BAD_CHAR = /[\u0000-\u001f\u007f-\u009f\ud800-\uf8ff\ufff0-\uffff]/;
 
 /**
- * Checks a znode path. `sequential` allows a trailing `/` (the server appends the sequence).
+ * Checks a znode path. With `sequential` the path is checked as the server will name the node,
+ * with digits appended (as Java's `PathUtils.validatePath(path, true)` checks `path + "1"`): a
+ * trailing `/` is allowed, and so is a last name of `.` or `..` (`/..` becomes `/..0000000005`).
  * @throws BadArgumentsError describing the first rule broken; nothing is sent.
  */
 export function validatePath(path: unknown, sequential = false): asserts path is string {
-  if (typeof path === 'string' && isPlainValidPath(path)) return;
+  if (typeof path === 'string' && isPlainValidPath(sequential ? `${path}1` : path)) return;
   explainBadPath(path, sequential);
 }
 
@@ -52,7 +54,7 @@ function explainBadPath(path: unknown, sequential: boolean): asserts path is str
     const cp = bad[0].codePointAt(0)!.toString(16).padStart(4, '0');
     throw badInput(`path contains an invalid character U+${cp}: ${JSON.stringify(path)}`, path);
   }
-  const body = sequential && path.endsWith('/') ? path.slice(0, -1) : path;
+  const body = sequential ? `${path}1` : path;
   if (body.endsWith('/')) throw badInput(`path must not end with "/": ${path}`, path);
   const segments = body.split('/').slice(1);
   for (const seg of segments) {

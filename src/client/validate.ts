@@ -21,10 +21,15 @@ export function toBytes(data: Data): Uint8Array | null {
   throw badInput(`data must be a Buffer, Uint8Array, string or null, got ${typeof data}`);
 }
 
-/** Checks a version argument (-1 means "any version"). @throws BadArgumentsError. */
+/**
+ * Checks a version argument: any 32-bit integer, -1 meaning "any version". Other negative
+ * versions are sent as they are, as the Java client does: the server matches them exactly (a
+ * version that wrapped past 2^31-1 is negative), so they fail with BadVersion or NoNode.
+ * @throws BadArgumentsError for a non-integer or one outside the int32 range.
+ */
 export function checkVersion(version: unknown): number {
-  if (!Number.isInteger(version) || (version as number) < -1 || (version as number) > 0x7fffffff) {
-    throw badInput(`version must be an integer >= -1, got ${String(version)}`);
+  if (!Number.isInteger(version) || (version as number) < -0x80000000 || (version as number) > 0x7fffffff) {
+    throw badInput(`version must be a 32-bit integer (-1 = any), got ${String(version)}`);
   }
   return version as number;
 }

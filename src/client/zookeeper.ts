@@ -460,11 +460,14 @@ export class ZooKeeper extends EventEmitter<ZooKeeperEvents> {
   }
 
   /**
-   * Deletes the node if its version matches (`-1` = any).
-   * @throws NoNodeError, BadVersionError, NotEmptyError, NoAuthError.
+   * Deletes the node if its version matches (`-1` = any). `/` is never deleted, with a chroot
+   * neither: as the Java client does, `/` is sent as it is, for the server to refuse, rather
+   * than as the chroot node.
+   * @throws NoNodeError, BadVersionError, NotEmptyError, NoAuthError, BadArgumentsError (`/`).
    */
   async delete(path: string, version = -1): Promise<void> {
-    const frame = req.writePathVersion(req.requestWriter(OpCode.delete, path.length + 8), this.path(path), checkVersion(version)).finish();
+    const server = path === '/' ? path : this.path(path);
+    const frame = req.writePathVersion(req.requestWriter(OpCode.delete, path.length + 8), server, checkVersion(version)).finish();
     return this.send(frame, (err) => {
       if (err !== 0) throw errorFromCode(err, path);
     });

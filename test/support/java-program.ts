@@ -40,14 +40,15 @@ export async function findJdk(env: NodeJS.ProcessEnv = process.env): Promise<Jdk
 }
 
 /**
- * Compiles every `*.java` of {@link INTEROP_SOURCES} against `classpath` and returns the class
- * directory, cached under `<cache>/java/interop-<hash of the sources, class path and javac>`.
+ * Compiles the `*.java` of {@link INTEROP_SOURCES} against `classpath` (all of them, or only
+ * the files called `only`, for a program that needs fewer jars than the others) and returns the
+ * class directory, cached under `<cache>/java/interop-<hash of the sources, class path and javac>`.
  * Blocks for javac on a first call (a few seconds), for a directory read later. Safe for
  * concurrent processes (each compiles into its own sibling and renames it into place).
  * @throws Error with javac's output when the sources do not compile.
  */
-export async function compileInterop(jdk: Jdk, classpath: readonly string[]): Promise<string> {
-  const names = (await readdir(INTEROP_SOURCES)).filter((n) => n.endsWith('.java')).sort();
+export async function compileInterop(jdk: Jdk, classpath: readonly string[], only?: readonly string[]): Promise<string> {
+  const names = (await readdir(INTEROP_SOURCES)).filter((n) => n.endsWith('.java') && (only === undefined || only.includes(n))).sort();
   const sources = names.map((n) => path.join(INTEROP_SOURCES, n));
   const hash = createHash('sha256').update(JSON.stringify([jdk.javac, classpath]));
   for (const file of sources) hash.update(file).update(await readFile(file));
