@@ -50,12 +50,19 @@ async function main(p: FleetWorkerParams): Promise<void> {
       fullGc();
       const m0 = process.memoryUsage();
       const t0 = performance.now();
-      open = await mapLimit(Array.from({ length: p.candidates }), p.concurrency, async () => {
-        const e = await LeaderElection.start(p.connectString, { parent: p.parent, data: 'bench', zookeeper: { sessionTimeout: p.sessionTimeout, connectTimeout: 60_000 } });
-        e.on('error', (err) => log(`zk-elect candidate error: ${(err as Error).message}`));
-        e.on('elected', () => emit({ event: 'elected', time: epochNow() }));
-        return e;
-      });
+      let joined = 0;
+      const progress = setInterval(() => log(`${joined}/${p.candidates} joined after ${((performance.now() - t0) / 1000).toFixed(0)} s`), 10_000);
+      try {
+        open = await mapLimit(Array.from({ length: p.candidates }), p.concurrency, async () => {
+          const e = await LeaderElection.start(p.connectString, { parent: p.parent, data: 'bench', zookeeper: { sessionTimeout: p.sessionTimeout, connectTimeout: 60_000 } });
+          e.on('error', (err) => log(`zk-elect candidate error: ${(err as Error).message}`));
+          e.on('elected', () => emit({ event: 'elected', time: epochNow() }));
+          joined++;
+          return e;
+        });
+      } finally {
+        clearInterval(progress);
+      }
       const joinMs = performance.now() - t0;
       fullGc();
       const m1 = process.memoryUsage();

@@ -38,7 +38,7 @@ export function raiseServerLimit(pids: readonly number[], need: number): void {
     const after = openFileLimit(pid);
     if (r.status !== 0 || !after || after.soft < need) {
       throw new Error(
-        `the ZooKeeper server (pid ${pid}) may open ${limit.soft} files (hard limit ${limit.hard}), but ${need} are needed for the fleet's sessions, and prlimit could not raise it: ${(r.stderr || r.error?.message || '').trim() || 'unknown error'}. Run as root, raise the hard limit (ulimit -Hn ${need}) before starting the benchmark, or use a smaller --scale-fleet`,
+        `the ZooKeeper server (pid ${pid}) may open ${limit.soft} files (hard limit ${limit.hard}), but ${need} are needed for its share of the fleet's sessions, and prlimit could not raise it (that needs CAP_SYS_RESOURCE): ${(r.stderr || r.error?.message || '').trim() || 'unknown error'}. Raise the hard limit (ulimit -Hn ${need}) before starting the benchmark, spread the fleet over a quorum (--servers 3), or use a smaller --scale-fleet`,
       );
     }
   }

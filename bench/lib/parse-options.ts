@@ -11,8 +11,11 @@ import { BenchUsageError } from './errors.js';
 import { CLOSE_MODES, DEFAULTS, FLAGS, QUICK, SERVER_JITS, type BenchOptions } from './options.js';
 import { OPS_CLIENTS, PEERS, SCENARIOS, type ScenarioName } from './types.js';
 
-/** The scenarios that can run again on a quorum (`--quorum`): herd's mntr cross-check reads one server, the others are not latency comparisons. */
-const QUORUM_SCENARIOS: ScenarioName[] = ['floor', 'failover'];
+/**
+ * The scenarios that can run again on a quorum (`--quorum`): the latency comparisons, and
+ * `scale`'s multi-process fleet. herd's mntr cross-check reads one server.
+ */
+const QUORUM_SCENARIOS: ScenarioName[] = ['floor', 'failover', 'scale'];
 
 /** What can be asked for: one scenario, or `all`. */
 const TARGETS = [...SCENARIOS, 'all'] as const;
@@ -72,7 +75,7 @@ function toOptions(target: string, scenarios: ScenarioName[], v: FlagValues): Be
   const servers = Number(oneOf(s('servers'), 'servers', ['1', '3', '5'], String(d.servers)));
   if (zookeeper !== undefined && s('servers') !== undefined) throw new BenchUsageError('--servers starts local servers; it cannot go with --zookeeper');
   // `all` repeats the latency scenarios on a quorum, unless the whole run is on one already.
-  const quorumDefault = target === 'all' && zookeeper === undefined && servers === 1 ? QUORUM_SCENARIOS : [];
+  const quorumDefault = target === 'all' && zookeeper === undefined && servers === 1 ? QUORUM_SCENARIOS.filter((q) => scenarios.includes(q)) : [];
   const quorum = listOf(s('quorum'), 'quorum', QUORUM_SCENARIOS, quorumDefault);
   if (quorum.length && (zookeeper !== undefined || servers > 1) && s('quorum') !== undefined) throw new BenchUsageError('--quorum starts a fresh local quorum after a standalone run; it cannot go with --zookeeper or --servers 3');
   return {

@@ -22,7 +22,8 @@ Scenarios:
   crash     SIGKILL a real \`zk-elect node\` leader: time to a new leader vs the session timeout
   ops       pipelined getData/create: zk-elect vs node-zookeeper-client vs the Java client
   all       everything, zk-elect and every peer, one fresh local ZooKeeper, then floor and
-            failover again on a fresh 3-server quorum; prints the tables with ratios and targets
+            failover again, and the 20,000-candidate fleet, on a fresh 3-server quorum; prints
+            the tables with ratios and targets
             and writes bench/results/latest.{json,md} and failover.svg
   A list (e.g. floor,failover) runs those scenarios the way \`all\` does, without writing files.
 
@@ -31,8 +32,9 @@ Flags:
       --servers <1|3|5>      the local ZooKeeper: standalone (default) or a quorum of that size
                              (every client gets all servers and picks one at random; herd is
                              skipped there: its mntr cross-check reads one server)
-      --quorum <list>        after the run, these of floor,failover again on a fresh 3-server
-                             quorum (default floor,failover for \`all\`, none otherwise)
+      --quorum <list>        after the run, these of floor,failover,scale again on a fresh
+                             3-server quorum (scale: the multi-process fleet moves there; default
+                             floor,failover,scale for \`all\`, none otherwise)
       --json                 the last stdout line is one JSON object with every figure
       --peers <list>         also run these peers: all, none, or a list of curator,java,kazoo,nzc
                              (default: all for \`all\`, none otherwise)
