@@ -220,7 +220,7 @@ describe('zk-elect bench (smoke, zk-elect only)', { timeout: 180_000 }, () => {
   test('bad flags are usage errors', async () => {
     await assert.rejects(bench(['floor', '--servers', '3']), /exited with 2/, '--servers cannot go with --zookeeper');
     await assert.rejects(bench(['floor', '--servers', '2'], { local: true }), /exited with 2/);
-    await assert.rejects(bench(['scale', '--quorum', 'scale'], { local: true }), /exited with 2/);
+    await assert.rejects(bench(['herd', '--quorum', 'herd'], { local: true }), /exited with 2/, 'herd cannot run on a quorum');
     await assert.rejects(bench(['failover', '--candidates', '1']), /exited with 2/);
     await assert.rejects(bench(['nonsense']), /exited with 2/);
     await assert.rejects(bench(['ops', '--ops-sweep', '0']), /exited with 2/);

@@ -156,6 +156,8 @@ export interface ScaleResult {
   };
   /** Multi-process runs: the worst process's heap growth per candidate (the figure above is the mean). */
   heapBytesPerCandidateMax?: number;
+  /** Multi-process runs: during the joins, the share of the machine's CPUs busy and the servers' CPU time (local servers). */
+  joinCpu?: { machineBusy?: number; serverCpuMs?: number };
 }
 
 /** A real `zk-elect node` leader SIGKILLed: time to a new leader vs the session timeout. */

@@ -17,6 +17,7 @@ import path from 'node:path';
 import { ZooKeeper } from 'zk-elect';
 import { SupervisedChild } from 'zk-elect/testing';
 import type { FleetEvent, FleetWorkerParams } from '../fleet-worker.js';
+import { cpuMeter } from '../lib/cpu.js';
 import { FD_HEADROOM, raiseServerLimit, withFileLimit } from '../lib/fd-limit.js';
 import { round, roundSummary, summarize } from '../lib/stats.js';
 import type { CountSummary, ScaleResult } from '../lib/types.js';
@@ -78,11 +79,13 @@ export async function fleetZkElect(p: FleetParams): Promise<ScaleResult> {
       const params: FleetWorkerParams = { connectString: p.connectString, parent, candidates: n, concurrency: p.concurrency, sessionTimeout: p.sessionTimeout };
       const { cmd, args } = withFileLimit(process.execPath, [WORKER, JSON.stringify(params)], n + FD_HEADROOM);
       const w: Worker = new SupervisedChild<FleetEvent>(cmd, args, { stdin: true });
-      w.onStderr((l) => process.stderr.write(`  [fleet ${workers.length}] ${l.replace(/^\[bench\] /, '')}\n`));
+      const index = workers.length + 1;
+      w.onStderr((l) => process.stderr.write(`  [fleet ${index}/${p.processes}] ${l.replace(/^\[bench\] /, '')}\n`));
       workers.push(w);
     }
     await Promise.all(workers.map((w) => w.next((e) => e.event === 'ready', { timeoutMs: 30_000, what: 'a fleet process to start' })));
     log(`scale fleet: ${p.candidates} candidates from ${p.processes} processes (${share.join(' + ')}) joining ...`);
+    const meters = (p.serverPids.length ? p.serverPids : [undefined]).map((pid) => cpuMeter(pid));
     const t0 = performance.now();
     const joined = await withTimeout(Promise.all(workers.map((w) => ask(w, 'join', 'joined', p.timeoutMs))), p.timeoutMs, `all ${p.candidates} fleet candidates to join`);
     let stats = await Promise.all(workers.map((w) => ask(w, 'stats', 'stats', 30_000)));
@@ -93,6 +96,8 @@ export async function fleetZkElect(p: FleetParams): Promise<ScaleResult> {
       leaders = stats.reduce((a, s) => a + s.leaders, 0);
     }
     const joinMs = performance.now() - t0;
+    const cpu = meters.map((m) => m());
+    const serverCpuMs = cpu.every((c) => c.serverCpuMs !== undefined) ? cpu.reduce((a, c) => a + (c.serverCpuMs as number), 0) : undefined;
     const children = (await admin.getChildren(parent)).length;
     log(`scale fleet: all joined in ${(joinMs / 1000).toFixed(1)} s, ${leaders} leader(s), ${children} nodes`);
     const failures = await fail(p, workers, stats);
@@ -111,6 +116,7 @@ export async function fleetZkElect(p: FleetParams): Promise<ScaleResult> {
       rssBytesPerCandidate: Math.round(rss / p.candidates),
       processes: p.processes,
       failures,
+      joinCpu: { ...(cpu[0]?.machineBusy !== undefined ? { machineBusy: round(cpu[0].machineBusy, 3) } : {}), ...(serverCpuMs !== undefined ? { serverCpuMs } : {}) },
     };
   } finally {
     await Promise.all(workers.map((w) => (w.exit ? undefined : ask(w, 'quit', 'closed', 120_000).catch(() => undefined))));
