@@ -288,7 +288,7 @@ function latencyTables(r: BenchReport, { label, clientLabel }: Names, servers: n
   const floors = of<FloorResult>(here, 'floor');
   const floor = floors.filter((f) => f.latencyMs.n > 0).reduce<FloorResult | undefined>((m, f) => (!m || f.latencyMs.p50 < m.latencyMs.p50 ? f : m), undefined);
   const tails = (xs: (FloorResult | FailoverResult)[]) => xs.flatMap((x) => {
-    const line = tailLine(x.samplesMs, x.tail, x.latencyMs.p99);
+    const line = tailLine(x.samplesMs, x.tail);
     return line ? [`tail of ${x.scenario === 'failover' ? `${label(x.impl)} N=${x.candidates}` : clientLabel(x.impl)}: ${line}`] : [];
   });
   if (floors.length) {

@@ -69,19 +69,19 @@ function floorTargets(floors: FloorResult[], servers: number): Target[] {
   if (!z || others.length === 0) return [];
   const scenario = servers > 1 ? 'quorum floor' : 'floor';
   const p50Limit = servers > 1 ? 0.8 : 1.0;
-  const tail = (p99: number) => tailLine(z.samplesMs, z.tail, p99);
+  const tail = () => tailLine(z.samplesMs, z.tail);
   const t: Target[] = [];
   const b50 = best(others, (f) => f.latencyMs.p50) as FloorResult;
   const b99 = best(others, (f) => f.latencyMs.p99) as FloorResult;
-  t.push(versus({ scenario, headline: true, what: `close → NodeDeleted p50 vs the best other client's (${b50.impl})${onEnsemble(servers)}`, mine: z.latencyMs.p50, theirs: b50.latencyMs.p50, limit: p50Limit, evidence: tail(z.latencyMs.p99) }));
-  t.push(versus({ scenario, headline: true, what: `close → NodeDeleted p99 vs the best other client's (${b99.impl})${onEnsemble(servers)}`, mine: z.latencyMs.p99, theirs: b99.latencyMs.p99, limit: 1.0, evidence: tail(z.latencyMs.p99) }));
+  t.push(versus({ scenario, headline: true, what: `close → NodeDeleted p50 vs the best other client's (${b50.impl})${onEnsemble(servers)}`, mine: z.latencyMs.p50, theirs: b50.latencyMs.p50, limit: p50Limit, evidence: tail() }));
+  t.push(versus({ scenario, headline: true, what: `close → NodeDeleted p99 vs the best other client's (${b99.impl})${onEnsemble(servers)}`, mine: z.latencyMs.p99, theirs: b99.latencyMs.p99, limit: 1.0, evidence: tail() }));
   const listing = others.filter((f) => f.relist);
   if (z.relist && listing.length) {
     const after = (f: FloorResult) => f.relist?.afterNotifyMs as LatencySummary;
     const r50 = best(listing, (f) => after(f).p50) as FloorResult;
     const r99 = best(listing, (f) => after(f).p99) as FloorResult;
     // The re-list's own window is not probed; the notifications' tail and the servers' share say what the process and the servers went through.
-    const ev = tailLine(z.samplesMs, z.tail, z.latencyMs.p99);
+    const ev = tailLine(z.samplesMs, z.tail);
     t.push(versus({ scenario, headline: true, what: `notification → getChildren reply p50 vs the best other client's (${r50.impl})${onEnsemble(servers)}`, mine: after(z).p50, theirs: after(r50).p50, limit: p50Limit, evidence: ev }));
     t.push(versus({ scenario, headline: true, what: `notification → getChildren reply p99 vs the best other client's (${r99.impl})${onEnsemble(servers)}`, mine: after(z).p99, theirs: after(r99).p99, limit: 1.0, evidence: ev }));
   }
@@ -95,14 +95,16 @@ function failoverTargets(z: FailoverResult, peers: FailoverResult[], servers: nu
   const headline = z.impl === 'zk-elect';
   const who = `${headline ? '' : ' [session close only]'}${onEnsemble(servers)}`;
   const scenario = servers > 1 ? 'quorum failover' : 'failover';
-  const tail = tailLine(z.samplesMs, z.tail, z.latencyMs.p99);
+  const tail = tailLine(z.samplesMs, z.tail);
   const b50 = best(peers, (f) => f.latencyMs.p50);
   const b99 = best(peers, (f) => f.latencyMs.p99);
   if (b50) {
     const p = b50.latencyMs.p50;
+    const room = rl ? 0.8 * p - rl.totalP50 : 0;
+    const own = rl ? z.latencyMs.p50 - rl.totalP50 : 0;
     const relist =
       rl && z.breakdown && floor
-        ? `the bare re-list (close → notification → getChildren reply, no recipe) takes ${f2(rl.totalP50)} ms = ${x2(rl.totalP50 / p)} this peer's p50, so ≤ 0.80× leaves zk-elect ${f2(0.8 * p - rl.totalP50)} ms of its own per failover; it takes ${f2(z.latencyMs.p50 - rl.totalP50)} ms: notified after ${f2(z.breakdown.notifyMs.p50)} ms (bare: ${f2(floor.latencyMs.p50)}), leads ${f2(z.breakdown.afterNotifyMs.p50)} ms later (bare getChildren: ${f2(rl.afterP50)})`
+        ? `the bare re-list (close → notification → getChildren reply, no recipe) takes ${f2(rl.totalP50)} ms = ${x2(rl.totalP50 / p)} this peer's p50, ${room > 0 ? `so ≤ 0.80× leaves zk-elect ${f2(room)} ms of its own per failover${own > 0 ? `; it takes ${f2(own)} ms` : ''}` : 'already above the limit before any election code runs (the floor\'s rounds ran in other parts than these: the machine drifted between them)'}: notified after ${f2(z.breakdown.notifyMs.p50)} ms (bare: ${f2(floor.latencyMs.p50)}), leads ${f2(z.breakdown.afterNotifyMs.p50)} ms later (bare getChildren: ${f2(rl.afterP50)})`
         : undefined;
     t.push(versus({ scenario, headline, what: `N=${n}: p50 vs best peer's p50 (${b50.impl})${who}`, mine: z.latencyMs.p50, theirs: p, limit: 0.8, evidence: [relist, tail].filter(Boolean).join('; ') }));
   }
@@ -130,17 +132,17 @@ function failoverTargets(z: FailoverResult, peers: FailoverResult[], servers: nu
 }
 
 /**
- * One line on where a zk-elect run's tail came from: its rounds at or above `p99` and what
+ * One line on where a zk-elect run's tail came from: its rounds at or above their p99 and what
  * coincided with them (GC inside the window, how busy the event loop was), the process's loop
  * delay and GC over the run, and each server's mean request latency during it. Undefined
  * without a {@link TailEvidence} (a peer, or an older result).
  */
-export function tailLine(samples: readonly number[], tail: TailEvidence | undefined, p99: number): string | undefined {
-  if (!tail) return undefined;
-  const slow = slowRounds(samples, tail, p99);
+export function tailLine(samples: readonly number[], tail: TailEvidence | undefined): string | undefined {
+  if (!tail || samples.length === 0) return undefined;
+  const slow = slowRounds(samples, tail);
   const servers = (tail.servers ?? []).map((s) => `${s.server} ${f2(s.meanMs)} ms mean over ${s.requests} requests (max since start ${s.after.maxMs} ms)`);
   return [
-    `zk-elect's ${slow.n} round(s) at or above p99 (${f2(p99)} ms): ${slow.withGc} with a GC pause inside${slow.withGc ? ` (up to ${f2(slow.gcMaxMs)} ms)` : ''}, event loop busy ${f2(slow.activeP50Ms)} ms of their median ${f2(slow.sampleP50Ms)} ms`,
+    `zk-elect's ${slow.n} round(s) at or above p99 (${f2(slow.p99)} ms): ${slow.withGc} with a GC pause inside${slow.withGc ? ` (up to ${f2(slow.gcMaxMs)} ms)` : ''}, event loop busy ${f2(slow.activeP50Ms)} ms of their median ${f2(slow.sampleP50Ms)} ms`,
     `its loop delay p50 ${f2(tail.loopDelayMs.p50)} / p99 ${f2(tail.loopDelayMs.p99)} / max ${f2(tail.loopDelayMs.max)} ms`,
     `GC ${tail.gc.count} pause(s), ${f2(tail.gc.totalMs)} ms in all (longest ${f2(tail.gc.maxMs)} ms)`,
     servers.length ? `server latency (mntr) ${servers.join(', ')}` : undefined,

@@ -92,42 +92,27 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<BenchS
     ...(opts.maxSessionTimeout ? { maxSessionTimeout: opts.maxSessionTimeout } : {}),
     ...(opts.version ? { version: opts.version } : {}),
   };
-  if ((opts.servers ?? 1) > 1) return localQuorum(await TestingCluster.start(opts.servers, testing), opts);
-  const ts = await TestingServer.start(testing);
+  // TestingServer and TestingCluster are both a TestingEnsemble: one shape for either.
+  const ensemble = (opts.servers ?? 1) > 1 ? await TestingCluster.start(opts.servers, testing) : await TestingServer.start(testing);
   // The harness serves on a loopback address; its connect string says which.
-  const { host, port } = firstHost(ts.connectString);
+  const { host, port } = firstHost(ensemble.connectString);
+  const pids = ensemble.servers.flatMap((s) => (s.pid ? [s.pid] : []));
+  const harness = ensemble instanceof TestingCluster ? 'TestingCluster' : 'TestingServer';
   return {
-    connectString: ts.connectString,
+    connectString: ensemble.connectString,
     host,
     port,
     tickTime: opts.tickTime,
-    kind: opts.jit === 'full' ? 'local (full tiered JIT)' : 'TestingServer (C1 only: -XX:TieredStopAtLevel=1)',
+    kind: opts.jit === 'full' ? 'local (full tiered JIT)' : `${harness} (C1 only: -XX:TieredStopAtLevel=1)`,
     // The harness read it from the server's own srvr reply; ask again only if it could not.
-    version: ts.version || (await versionOf(host, port)),
-    jvmFlags: ts.jvmFlags,
-    servers: 1,
-    pid: ts.pid,
-    ...(ts.pid ? { pids: [ts.pid] } : {}),
+    version: ensemble.versions[0] || (await versionOf(host, port)),
+    jvmFlags: ensemble.jvmFlags,
+    servers: ensemble.ids.length,
+    // A standalone server's CPU is accounted in ops; a quorum's is spread over its JVMs.
+    ...(pids.length === 1 ? { pid: pids[0] } : {}),
+    pids,
     mntr: mntrOf(host, port),
-    stop: () => ts.stop(),
-  };
-}
-
-/** A started quorum as a {@link BenchServer}: every client gets all its servers and picks one at random. */
-function localQuorum(tc: TestingCluster, opts: LocalServerOptions): BenchServer {
-  const { host, port } = firstHost(tc.connectString);
-  return {
-    connectString: tc.connectString,
-    host,
-    port,
-    tickTime: opts.tickTime,
-    kind: opts.jit === 'full' ? 'local (full tiered JIT)' : 'TestingCluster (C1 only: -XX:TieredStopAtLevel=1)',
-    version: tc.versions[0],
-    jvmFlags: tc.jvmFlags,
-    servers: tc.ids.length,
-    pids: tc.servers.flatMap((s) => (s.pid ? [s.pid] : [])),
-    mntr: mntrOf(host, port),
-    stop: () => tc.stop(),
+    stop: () => ensemble.stop(),
   };
 }
 

@@ -9,7 +9,7 @@
  */
 import { PerformanceObserver, monitorEventLoopDelay, performance, type EventLoopUtilization, type IntervalHistogram } from 'node:perf_hooks';
 import { fourLetterWord, parseMntr } from 'zk-elect/testing';
-import { round } from './stats.js';
+import { percentile, round } from './stats.js';
 
 /** The `mntr` latency figures of one server (ms; ZooKeeper keeps them as whole ms). */
 export interface ServerLatency {
@@ -161,15 +161,18 @@ async function serverLatency(server: string): Promise<ServerLatency | undefined>
 }
 
 /**
- * The rounds at or above the p99 of `samples` and what coincided with them: how many had GC
+ * The rounds at or above the p99 of `samples` (nearest rank, from the samples themselves: the
+ * summaries are rounded coarser than the samples) and what coincided with them: how many had GC
  * time inside their window, and their median busy-loop time. For the report's evidence lines.
  */
-export function slowRounds(samples: readonly number[], tail: Pick<TailEvidence, 'gcSamplesMs' | 'activeSamplesMs'>, p99: number): { n: number; withGc: number; gcMaxMs: number; activeP50Ms: number; sampleP50Ms: number } {
+export function slowRounds(samples: readonly number[], tail: Pick<TailEvidence, 'gcSamplesMs' | 'activeSamplesMs'>): { p99: number; n: number; withGc: number; gcMaxMs: number; activeP50Ms: number; sampleP50Ms: number } {
+  const p99 = percentile(Float64Array.from(samples).sort(), 0.99);
   const idx = samples.flatMap((v, i) => (v >= p99 ? [i] : []));
   const gc = idx.map((i) => tail.gcSamplesMs[i] ?? 0);
   const active = idx.map((i) => tail.activeSamplesMs[i] ?? 0).sort((a, b) => a - b);
   const sampled = idx.map((i) => samples[i] as number).sort((a, b) => a - b);
   return {
+    p99,
     n: idx.length,
     withGc: gc.filter((g) => g > 0).length,
     gcMaxMs: Math.max(0, ...gc),

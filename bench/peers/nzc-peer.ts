@@ -16,7 +16,7 @@
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { round, roundSummary, summarize } from '../lib/stats.js';
+import { floorFigures, round, roundSummary, summarize } from '../lib/stats.js';
 import type { FailoverResult, FloorResult } from '../lib/types.js';
 
 type Callback<T> = (error: Error | null, result?: T) => void;
@@ -205,16 +205,7 @@ async function floor(f: Flags): Promise<FloorResult> {
     await call<void>((cb) => watcher.removeRecursive(parent, cb)).catch(() => undefined);
     await closeClient(watcher);
   }
-  const r4 = (xs: number[]) => xs.map((v) => round(v, 4));
-  return {
-    scenario: 'floor',
-    impl: 'nzc',
-    rounds: f.rounds,
-    warmup: f.warmup,
-    latencyMs: roundSummary(summarize(samples)),
-    samplesMs: r4(samples),
-    relist: { afterNotifyMs: roundSummary(summarize(relist)), totalMs: roundSummary(summarize(total)), afterNotifySamplesMs: r4(relist), totalSamplesMs: r4(total) },
-  };
+  return { scenario: 'floor', impl: 'nzc', rounds: f.rounds, warmup: f.warmup, ...floorFigures(samples, relist, total) };
 }
 
 async function main(): Promise<void> {

@@ -9,7 +9,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { CreateMode, EventType, LeaderElection, ZooKeeper } from 'zk-elect';
-import { summarize, roundSummary, round } from '../lib/stats.js';
+import { floorFigures, summarize, roundSummary, round } from '../lib/stats.js';
 import type { FailoverResult, FloorResult } from '../lib/types.js';
 import type { CloseMode } from '../lib/options.js';
 import { TailProbe } from '../lib/tail.js';
@@ -157,15 +157,5 @@ export async function floorZkElect(p: Omit<LatencyParams, 'candidates' | 'close'
     await watcher.close();
   }
   const tail = await probe?.finish();
-  const r4 = (xs: number[]) => xs.map((v) => round(v, 4));
-  return {
-    scenario: 'floor',
-    impl: 'zk-elect',
-    rounds: p.rounds,
-    warmup: p.warmup,
-    latencyMs: roundSummary(summarize(samples)),
-    samplesMs: r4(samples),
-    relist: { afterNotifyMs: roundSummary(summarize(relist)), totalMs: roundSummary(summarize(withRelist)), afterNotifySamplesMs: r4(relist), totalSamplesMs: r4(withRelist) },
-    ...(tail ? { tail } : {}),
-  };
+  return { scenario: 'floor', impl: 'zk-elect', rounds: p.rounds, warmup: p.warmup, ...floorFigures(samples, relist, withRelist), ...(tail ? { tail } : {}) };
 }

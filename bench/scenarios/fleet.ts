@@ -21,6 +21,7 @@ import { cpuMeter } from '../lib/cpu.js';
 import { FD_HEADROOM, raiseServerLimit, withFileLimit } from '../lib/fd-limit.js';
 import { round, roundSummary, summarize } from '../lib/stats.js';
 import type { CountSummary, ScaleResult } from '../lib/types.js';
+import { scaleResult } from './scale.js';
 import { DIST_ROOT, benchPath, ensurePath, log, removeTree, sleep, withTimeout } from '../lib/util.js';
 
 /** Parameters of the multi-process scale run. */
@@ -102,19 +103,10 @@ export async function fleetZkElect(p: FleetParams): Promise<ScaleResult> {
     log(`scale fleet: all joined in ${(joinMs / 1000).toFixed(1)} s, ${leaders} leader(s), ${children} nodes`);
     const failures = await fail(p, workers, stats);
     const heap = joined.map((j) => j.heapBytes / Math.max(1, j.candidates));
-    const rss = joined.reduce((a, j) => a + j.rssBytes, 0);
+    const sum = (f: (j: Of<'joined'>) => number) => joined.reduce((a, j) => a + f(j), 0);
     return {
-      scenario: 'scale',
-      impl: 'zk-elect',
-      candidates: p.candidates,
-      concurrency: p.concurrency,
-      joinMs: round(joinMs, 1),
-      leaders,
-      children,
-      heapBytesPerCandidate: Math.round(joined.reduce((a, j) => a + j.heapBytes, 0) / p.candidates),
+      ...scaleResult(p, { joinMs, leaders, children, heapBytes: sum((j) => j.heapBytes), rssBytes: sum((j) => j.rssBytes) }),
       heapBytesPerCandidateMax: Math.round(Math.max(...heap)),
-      rssBytesPerCandidate: Math.round(rss / p.candidates),
-      processes: p.processes,
       failures,
       joinCpu: { ...(cpu[0]?.machineBusy !== undefined ? { machineBusy: round(cpu[0].machineBusy, 3) } : {}), ...(serverCpuMs !== undefined ? { serverCpuMs } : {}) },
     };
