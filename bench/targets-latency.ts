@@ -104,7 +104,7 @@ function failoverTargets(z: FailoverResult, peers: FailoverResult[], servers: nu
     const own = rl ? z.latencyMs.p50 - rl.totalP50 : 0;
     const relist =
       rl && z.breakdown && floor
-        ? `the bare re-list (close → notification → getChildren reply, no recipe) takes ${f2(rl.totalP50)} ms = ${x2(rl.totalP50 / p)} this peer's p50, ${room > 0 ? `so ≤ 0.80× leaves zk-elect ${f2(room)} ms of its own per failover${own > 0 ? `; it takes ${f2(own)} ms` : ''}` : 'already above the limit before any election code runs (the floor\'s rounds ran in other parts than these: the machine drifted between them)'}: notified after ${f2(z.breakdown.notifyMs.p50)} ms (bare: ${f2(floor.latencyMs.p50)}), leads ${f2(z.breakdown.afterNotifyMs.p50)} ms later (bare getChildren: ${f2(rl.afterP50)})`
+        ? `the bare re-list (close → notification → getChildren reply, no recipe) takes ${f2(rl.totalP50)} ms = ${x2(rl.totalP50 / p)} this peer's p50, ${room > 0 ? `so ≤ 0.80× leaves zk-elect ${f2(room)} ms of its own per failover${own > 0 ? `; it takes ${f2(own)} ms` : ''}` : 'already above the limit before any election code runs'}: notified after ${f2(z.breakdown.notifyMs.p50)} ms (bare: ${f2(floor.latencyMs.p50)}), leads ${f2(z.breakdown.afterNotifyMs.p50)} ms later (bare getChildren: ${f2(rl.afterP50)})`
         : undefined;
     t.push(versus({ scenario, headline, what: `N=${n}: p50 vs best peer's p50 (${b50.impl})${who}`, mine: z.latencyMs.p50, theirs: p, limit: 0.8, evidence: [relist, tail].filter(Boolean).join('; ') }));
   }
