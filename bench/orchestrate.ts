@@ -100,7 +100,7 @@ async function runScenarios(scenarios: readonly ScenarioName[], opts: BenchOptio
     const fleetHere = pass === 'quorum' || !opts.quorum.includes('scale');
     if (s === 'failover' || s === 'floor') results.push(...(await latency(s, opts, server, peers, errors)));
     else if (s !== 'scale' || pass === 'main') results.push(...(await attempt(errors, `zk-elect ${s}${on}`, () => zkElect(s, opts, server, `zk-elect ${s}`))));
-    if (s === 'scale' && opts.scaleFleet > 0 && fleetHere) results.push(...(await attempt(errors, `zk-elect scale fleet${on}`, async () => [await fleetZkElect(fleetParams(opts, server))])));
+    if (s === 'scale' && opts.scaleFleet > 0 && fleetHere) results.push(...(await attempt(errors, `zk-elect scale fleet${on}`, async () => [{ ...(await fleetZkElect(fleetParams(opts, server))), servers: server.servers }])));
   }
   return results;
 }

@@ -222,10 +222,11 @@ function tables(r: BenchReport): Table[] {
     const fleet = scales.filter((s) => s.failures);
     out.push({
       title: 'scale: candidates joining one election (from one process, or spread over several: the fleet)',
-      head: ['N', 'processes', 'joins in flight', 'all joined + 1 leader', 'leaders', 'nodes', 'heap/candidate', 'RSS/candidate', 'per failure: notifications', 'requests', 'new leader ms'],
+      head: ['N', 'processes', 'servers', 'joins in flight', 'all joined + 1 leader', 'leaders', 'nodes', 'heap/candidate', 'RSS/candidate', 'per failure: notifications', 'requests', 'new leader ms'],
       rows: scales.map((s) => [
         int(s.candidates),
         String(s.processes),
+        String(s.servers ?? r.machine.server.servers ?? 1),
         s.processes > 1 ? `${s.concurrency} each` : String(s.concurrency),
         `${(s.joinMs / 1000).toFixed(2)} s`,
         String(s.leaders),
@@ -373,10 +374,12 @@ function textTable(t: Table): string {
 
 function describe(r: BenchReport): string[] {
   const m = r.machine;
+  // What ran on the quorum pass: floor, failover, and the fleet (as "scale fleet").
+  const quorumRun = [...new Set(r.results.filter((x) => serversOf(x) > 1).map((x) => (x.scenario === 'scale' ? 'the scale fleet' : x.scenario)))];
   return [
     `machine: ${m.cpus} CPUs (${m.cpuModel}), ${m.memoryGiB} GiB, ${m.os}; Node ${m.node}; load average ${m.loadAverageStart.join(' ')} at start${m.loadAverageEnd ? `, ${m.loadAverageEnd.join(' ')} at end` : ''}`,
     `server: ZooKeeper ${m.server.version ?? '?'} ${(m.server.servers ?? 1) > 1 ? `${m.server.servers}-server quorum` : 'standalone'}, ${m.server.kind}, tickTime ${m.server.tickTime ?? '?'} ms${m.server.jvmFlags ? `, JVM ${m.server.jvmFlags.join(' ')}` : ''}; same machine as the clients`,
-    ...(r.results.some((x) => serversOf(x) > 1) && (m.server.servers ?? 1) === 1 ? [`then floor and failover again on a fresh ${Math.max(...r.results.map(serversOf))}-server quorum on this machine, same release, JVM and tickTime; every client is given all servers and picks one at random`] : []),
+    ...(quorumRun.length && (m.server.servers ?? 1) === 1 ? [`then ${quorumRun.join(', ')} again on a fresh ${Math.max(...r.results.map(serversOf))}-server quorum on this machine, same release, JVM and tickTime; every client is given all servers and picks one at random`] : []),
     `peers: ${peersText(m)}`,
   ];
 }

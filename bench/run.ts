@@ -77,7 +77,7 @@ async function inProcess(name: ScenarioName, opts: BenchOptions, server: BenchSe
     }
     case 'scale':
       for (const n of opts.scale) out.push(await scaleZkElect({ connectString: cs, candidates: n, concurrency: opts.joinConcurrency, sessionTimeout: opts.sessionTimeout, timeoutMs: 120_000 }));
-      if (opts.scaleFleet > 0) out.push(await fleetZkElect(fleetParams(opts, server)));
+      if (opts.scaleFleet > 0) out.push({ ...(await fleetZkElect(fleetParams(opts, server))), servers });
       break;
     case 'crash': {
       const tickTime = server.tickTime ?? opts.tickTime;

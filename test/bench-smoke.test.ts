@@ -148,6 +148,7 @@ describe('zk-elect bench (smoke, zk-elect only)', { timeout: 180_000 }, () => {
     assert.ok(s.heapBytesPerCandidate > 0 && s.heapBytesPerCandidate < 500_000, `heap/candidate ${s.heapBytesPerCandidate}`);
     // The fleet: 3 processes of 10, one election, each failure waking exactly one candidate in whichever process.
     assert.equal(fleet?.processes, 3);
+    assert.equal(fleet.servers, 1);
     assert.equal(fleet.candidates, 30);
     assert.equal(fleet.leaders, 1);
     assert.equal(fleet.children, 30);

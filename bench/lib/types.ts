@@ -154,6 +154,8 @@ export interface ScaleResult {
     /** Leader's close call → a successor's `elected` event (in whichever process), ms. */
     electedMs: LatencySummary;
   };
+  /** Servers in the ensemble the run used (the fleet runs on the quorum in `all`); set by the orchestrator. */
+  servers?: number;
   /** Multi-process runs: the worst process's heap growth per candidate (the figure above is the mean). */
   heapBytesPerCandidateMax?: number;
   /** Multi-process runs: during the joins, the share of the machine's CPUs busy and the servers' CPU time (local servers). */
