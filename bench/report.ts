@@ -7,6 +7,8 @@
 import type { BenchOptions } from './lib/options.js';
 import type { CrashResult, FailoverResult, FloorResult, HerdResult, OpsResult, PeerName, PeerVersions, ScaleResult, ScenarioResult } from './lib/types.js';
 import { implLabels } from './lib/types.js';
+import { ensembles, f2, int, of, onEnsemble, ratio, serversOf, x2, type Target } from './lib/report-kit.js';
+import { latencyTargets, tailLine } from './targets-latency.js';
 
 /** Where and on what the run happened. */
 export interface MachineInfo {
@@ -18,28 +20,14 @@ export interface MachineInfo {
   loadAverageStart: number[];
   loadAverageEnd?: number[];
   /** The ZooKeeper server: `version` as the server itself reports it (`srvr`). */
-  server: { kind: string; connectString: string; version?: string; tickTime?: number; jvmFlags?: string[] };
+  server: { kind: string; servers?: number; connectString: string; version?: string; tickTime?: number; jvmFlags?: string[] };
   /** The versions the peers of this run ran on (and the JVM's). */
   peers: PeerVersions;
   /** Where each peer's library came from: a registry (Maven Central, PyPI) or Debian's package. */
   peerSources?: Partial<Record<PeerName, string>>;
 }
 
-/** One of the benchmark's targets (bench/README.md, Targets), evaluated. */
-export interface Target {
-  scenario: string;
-  what: string;
-  /** The measured figure, as text. */
-  value: string;
-  /** The limit, as text. */
-  limit: string;
-  /** null when the run lacks the figures to judge. */
-  met: boolean | null;
-  /** False for figures shown for comparison only (e.g. the session-close variant). */
-  headline: boolean;
-  /** For a miss: the measurement that explains it (or proves the limit out of reach here). */
-  evidence?: string;
-}
+export type { Target };
 
 /** Everything a run produced: printed with --json, written to bench/results/latest.json. */
 export interface BenchReport {
@@ -82,17 +70,10 @@ function namesOf(r: BenchReport): Names {
     opsClientLabel: (impl) => (impl === 'java' ? `${clientLabel(impl)} (async API)` : clientLabel(impl)),
   };
 }
-const f2 = (v: number | null | undefined) => (v === null || v === undefined || Number.isNaN(v) ? '–' : v.toFixed(2));
-const ratio = (a: number, b: number) => (b > 0 ? a / b : Number.NaN);
-const x2 = (v: number) => (Number.isFinite(v) ? `${v.toFixed(2)}×` : '–');
-const int = (v: number) => Math.round(v).toLocaleString('en-US');
-
-const of = <T extends ScenarioResult>(results: ScenarioResult[], s: T['scenario']) => results.filter((r): r is T => r.scenario === s);
-
 /** Builds the report: results plus the floor and the targets. */
 export function buildReport(a: { opts: BenchOptions; machine: MachineInfo; results: ScenarioResult[]; errors?: string[]; startedAt: Date; finishedAt: Date }): BenchReport {
   const { json: _j, out: _o, zookeeper: _z, serverPid: _p, ...options } = a.opts;
-  const floors = of<FloorResult>(a.results, 'floor').filter((f) => f.latencyMs.n > 0);
+  const floors = of<FloorResult>(a.results, 'floor').filter((f) => f.latencyMs.n > 0 && serversOf(f) === 1);
   const best = floors.reduce<FloorResult | undefined>((m, f) => (!m || f.latencyMs.p50 < m.latencyMs.p50 ? f : m), undefined);
   const report: BenchReport = {
     benchmark: 'zk-elect bench',
@@ -110,38 +91,20 @@ export function buildReport(a: { opts: BenchOptions; machine: MachineInfo; resul
   return report;
 }
 
-/**
- * The failover peers the targets compare against (Curator LeaderLatch, kazoo Election, the
- * classic election recipe on the Java client): the targets' "best peer" is the best of these.
- */
-const ISSUE_PEERS = ['curator', 'java', 'kazoo'];
-/** Run as well, and compared the same way, but not one of the targets' failover peers. */
-const EXTRA_PEERS = ['nzc'];
-
 function evaluate(r: BenchReport): Target[] {
   const { clientLabel } = namesOf(r);
-  const t: Target[] = [];
-  const failovers = of<FailoverResult>(r.results, 'failover');
-  for (const n of [...new Set(failovers.map((f) => f.candidates))]) {
-    const atN = failovers.filter((f) => f.candidates === n);
-    for (const z of atN.filter((f) => f.impl.startsWith('zk-elect'))) {
-      const headline = z.impl === 'zk-elect';
-      const tag = headline ? '' : ' [session close only]';
-      t.push(...failoverTargets(r, z, atN.filter((f) => ISSUE_PEERS.includes(f.impl)), { headline, tag, floor: true }));
-      // The same algorithm on another Node client: shown against the same limits, for comparison.
-      for (const extra of atN.filter((f) => EXTRA_PEERS.includes(f.impl))) t.push(...failoverTargets(r, z, [extra], { headline: false, tag: `${tag} [extra peer]`, floor: false }));
-    }
-  }
+  const t: Target[] = latencyTargets(r.results);
   for (const h of of<HerdResult>(r.results, 'herd').filter((x) => x.impl === 'zk-elect')) {
     t.push({ scenario: 'herd', headline: true, what: `N=${h.candidates}: notifications per failover (max over ${h.rounds})`, value: String(h.notifications.max), limit: '= 1', met: h.notifications.max === 1 && h.notifications.min === 1 });
     t.push({ scenario: 'herd', headline: true, what: `N=${h.candidates}: requests per failover (max over ${h.rounds})`, value: String(h.requests.max), limit: '≤ 3', met: h.requests.max <= 3 });
   }
   const scales = of<ScaleResult>(r.results, 'scale');
-  const biggest = scales.reduce<ScaleResult | undefined>((m, s) => (!m || s.candidates > m.candidates ? s : m), undefined);
+  const biggest = scales.filter((s) => s.processes === 1).reduce<ScaleResult | undefined>((m, s) => (!m || s.candidates > m.candidates ? s : m), undefined);
   if (biggest) {
-    t.push({ scenario: 'scale', headline: true, what: `N=${int(biggest.candidates)}: all joined, exactly one leader`, value: `${(biggest.joinMs / 1000).toFixed(1)} s, ${biggest.leaders} leader(s), ${int(biggest.children)} nodes`, limit: '≤ 30 s, 1 leader', met: biggest.joinMs <= 30_000 && biggest.leaders === 1 && biggest.children === biggest.candidates });
-    t.push({ scenario: 'scale', headline: true, what: `N=${int(biggest.candidates)}: heap per candidate`, value: `${(biggest.heapBytesPerCandidate / 1000).toFixed(1)} KB`, limit: '< 20 KB', met: biggest.heapBytesPerCandidate < 20_000 });
+    t.push({ scenario: 'scale', headline: true, what: `N=${int(biggest.candidates)} (one process): all joined, exactly one leader`, value: `${(biggest.joinMs / 1000).toFixed(1)} s, ${biggest.leaders} leader(s), ${int(biggest.children)} nodes`, limit: '≤ 30 s, 1 leader', met: biggest.joinMs <= 30_000 && biggest.leaders === 1 && biggest.children === biggest.candidates });
+    t.push({ scenario: 'scale', headline: true, what: `N=${int(biggest.candidates)} (one process): heap per candidate`, value: `${(biggest.heapBytesPerCandidate / 1000).toFixed(1)} KB`, limit: '< 20 KB', met: biggest.heapBytesPerCandidate < 20_000 });
   }
+  for (const s of scales.filter((x) => x.processes > 1)) t.push(...fleetTargets(s));
   for (const c of of<CrashResult>(r.results, 'crash')) {
     t.push({ scenario: 'crash', headline: true, what: `new leader after SIGKILL (max of ${c.rounds})`, value: `${int(c.latencyMs.max)} ms`, limit: `≤ ${int(c.targetMs)} ms (timeout ${int(c.negotiatedSessionTimeoutMs)} + tick ${int(c.tickTime)} + 50)`, met: c.latencyMs.max <= c.targetMs });
   }
@@ -180,56 +143,24 @@ function evaluate(r: BenchReport): Target[] {
   return t;
 }
 
-/** The failover targets for one zk-elect run against the best of `peers` (and the floor). */
-function failoverTargets(r: BenchReport, z: FailoverResult, peers: FailoverResult[], o: { headline: boolean; tag: string; floor: boolean }): Target[] {
-  const t: Target[] = [];
-  const n = z.candidates;
-  const { headline, tag: who } = o;
-  const bestP50 = peers.reduce<FailoverResult | undefined>((m, f) => (!m || f.latencyMs.p50 < m.latencyMs.p50 ? f : m), undefined);
-  const bestP99 = peers.reduce<FailoverResult | undefined>((m, f) => (!m || f.latencyMs.p99 < m.latencyMs.p99 ? f : m), undefined);
-  const rl = relistFloor(r);
-  if (bestP50) {
-    const q = ratio(z.latencyMs.p50, bestP50.latencyMs.p50);
-    const evidence =
-      q > 0.8 && rl && z.breakdown && r.floor
-        ? `the bare re-list (close → notification → getChildren reply, no recipe) takes ${f2(rl.totalP50)} ms = ${x2(rl.totalP50 / bestP50.latencyMs.p50)} this peer's p50, so ≤ 0.80× leaves zk-elect ${f2(0.8 * bestP50.latencyMs.p50 - rl.totalP50)} ms of its own per failover; it takes ${f2(z.latencyMs.p50 - rl.totalP50)} ms: notified after ${f2(z.breakdown.notifyMs.p50)} ms (bare: ${f2(r.floor.p50)}), leads ${f2(z.breakdown.afterNotifyMs.p50)} ms later (bare getChildren: ${f2(rl.afterP50)})`
-        : undefined;
-    t.push({ scenario: 'failover', headline, what: `N=${n}: p50 vs best peer's p50 (${bestP50.impl})${who}`, value: `${f2(z.latencyMs.p50)} / ${f2(bestP50.latencyMs.p50)} ms = ${x2(q)}`, limit: '≤ 0.80×', met: q <= 0.8, ...(evidence ? { evidence } : {}) });
+/** The multi-process scale run's targets: joined within 60 s with one leader, one wake-up per failure, < 10 KB heap per candidate. */
+function fleetTargets(s: ScaleResult): Target[] {
+  const what = `N=${int(s.candidates)} from ${s.processes} processes`;
+  const met = s.joinMs <= 60_000 && s.leaders === 1 && s.children === s.candidates;
+  const busy = s.joinCpu?.machineBusy;
+  // Every join lists the parent once to find its predecessor: the k-th join reads about k names.
+  const evidence = `each join lists the election's children once (getChildren, to find its predecessor), so the ${int(s.candidates)} joins read about ${int((s.candidates * s.candidates) / 2)} names in all${busy !== undefined ? `; the machine's CPUs were ${Math.round(busy * 100)}% busy during the joins` : ''}${s.joinCpu?.serverCpuMs !== undefined ? `, the servers used ${int(s.joinCpu.serverCpuMs / 1000)} s of CPU` : ''}`;
+  const t: Target[] = [
+    { scenario: 'scale', headline: true, what: `${what}: all joined, exactly one leader`, value: `${(s.joinMs / 1000).toFixed(1)} s, ${s.leaders} leader(s), ${int(s.children)} nodes`, limit: '≤ 60 s, 1 leader', met, ...(met ? {} : { evidence }) },
+  ];
+  const f = s.failures;
+  if (f) {
+    t.push({ scenario: 'scale', headline: true, what: `${what}: notifications per leader failure (max over ${f.rounds})`, value: String(f.notifications.max), limit: '= 1', met: f.notifications.min === 1 && f.notifications.max === 1 });
+    t.push({ scenario: 'scale', headline: true, what: `${what}: requests per leader failure (max over ${f.rounds})`, value: String(f.requests.max), limit: '≤ 3', met: f.requests.max <= 3 });
   }
-  if (o.floor && r.floor) {
-    const q = ratio(z.latencyMs.p50, r.floor.p50);
-    const onNotification = z.breakdown !== undefined && z.breakdown.afterNotifyMs.p50 < 0.05;
-    const evidence = !(q > 1.3 && rl)
-      ? undefined
-      : onNotification
-        ? `zk-elect leads on the notification itself here (notified → leads p50 ${f2(z.breakdown!.afterNotifyMs.p50)} ms: the leader was the one candidate ahead), so all of it is close → notification: ${f2(z.breakdown!.notifyMs.p50)} ms in these rounds, against ${f2(r.floor.p50)} ms in the floor's rounds (the server's closeSession work and the machine's drift between interleaved parts)`
-        : `at N=${n} the successor's listing showed other candidates ahead of it besides the leader (earlier leaders, gone since without telling it: no herd), so it must list again after the notification ("predecessor gone" is not "I lead"; zk-elect skips that listing only when the leader was the one candidate ahead, e.g. at N=2); with no recipe at all, close → notification → one getChildren reply takes p50 ${f2(rl.totalP50)} ms = ${x2(rl.totalP50 / r.floor.p50)} the floor (notification → reply ${f2(rl.afterP50)} ms)${rl.totalP50 / r.floor.p50 > 1.3 ? ', so ≤ 1.30× is out of reach for any of them on this machine' : ''}; zk-elect leads at ${x2(z.latencyMs.p50 / rl.totalP50)} of that re-list floor${z.breakdown ? ` (notified after ${f2(z.breakdown.notifyMs.p50)} ms, leads ${f2(z.breakdown.afterNotifyMs.p50)} ms later)` : ''}`;
-    t.push({ scenario: 'failover', headline, what: `N=${n}: p50 vs the floor's p50 (${r.floor.impl})${who}`, value: `${f2(z.latencyMs.p50)} / ${f2(r.floor.p50)} ms = ${x2(q)}`, limit: '≤ 1.30×', met: q <= 1.3, ...(evidence ? { evidence } : {}) });
-  }
-  if (bestP99) {
-    const q = ratio(z.latencyMs.p99, bestP99.latencyMs.p99);
-    const half = 0.5 * bestP99.latencyMs.p99;
-    const notifyP99 = z.breakdown?.notifyMs.p99;
-    const floorP99 = Math.min(...of<FloorResult>(r.results, 'floor').map((f) => f.latencyMs.p99));
-    const evidence =
-      q > 0.5
-        ? [
-            notifyP99 !== undefined && notifyP99 > half ? `zk-elect's own close → notification p99 in these rounds is ${f2(notifyP99)} ms, above the limit of ${f2(half)} ms before the successor does anything` : undefined,
-            Number.isFinite(floorP99) && floorP99 > half ? `the floor's p99 (best client) is ${f2(floorP99)} ms > ${f2(half)} ms` : undefined,
-            rl && rl.totalP99 > half ? `the bare re-list with no recipe (close → notification → getChildren reply) has p99 ${f2(rl.totalP99)} ms > ${f2(half)} ms` : undefined,
-          ]
-            .filter(Boolean)
-            .join('; ') || undefined
-        : undefined;
-    t.push({ scenario: 'failover', headline, what: `N=${n}: p99 vs best peer's p99 (${bestP99.impl})${who}`, value: `${f2(z.latencyMs.p99)} / ${f2(bestP99.latencyMs.p99)} ms = ${x2(q)}`, limit: '≤ 0.50×', met: q <= 0.5, ...(evidence ? { evidence } : {}) });
-  }
+  const heap = s.heapBytesPerCandidateMax ?? s.heapBytesPerCandidate;
+  t.push({ scenario: 'scale', headline: true, what: `${what}: heap per candidate (worst process)`, value: `${(heap / 1000).toFixed(1)} KB`, limit: '< 10 KB', met: heap < 10_000 });
   return t;
-}
-
-/** zk-elect's floor run with the re-list: close → re-list reply (p50, p99), and notification → reply (p50). */
-function relistFloor(r: BenchReport): { totalP50: number; totalP99: number; afterP50: number } | undefined {
-  const f = of<FloorResult>(r.results, 'floor').find((x) => x.relist);
-  return f?.relist ? { totalP50: f.relist.totalMs.p50, totalP99: f.relist.totalMs.p99, afterP50: f.relist.afterNotifyMs.p50 } : undefined;
 }
 
 /** The best getData ops/s of one client (or of any) over the main runs and the window sweep. */
@@ -262,62 +193,9 @@ type Table = { title: string; head: string[]; rows: string[][]; notes?: string[]
 
 function tables(r: BenchReport): Table[] {
   const names = namesOf(r);
-  const { label, clientLabel } = names;
+  const { label } = names;
   const out: Table[] = [];
-  const floors = of<FloorResult>(r.results, 'floor');
-  if (floors.length) {
-    out.push({
-      title: `floor: closeSession → NodeDeleted at a second client, ms (${roundsText(floors[0])})`,
-      head: ['client', 'p50', 'p90', 'p99', 'max'],
-      rows: floors.map((f) => [clientLabel(f.impl), f2(f.latencyMs.p50), f2(f.latencyMs.p90), f2(f.latencyMs.p99), f2(f.latencyMs.max)]),
-      notes: [
-        ...(r.floor ? [`the physical floor (lowest p50): ${f2(r.floor.p50)} ms (${clientLabel(r.floor.impl)})`] : []),
-        ...floors
-          .filter((f) => f.relist && r.floor)
-          .map((f) => {
-            const total = f.relist?.totalMs.p50 ?? Number.NaN;
-            return `${clientLabel(f.impl)} listing the parent the moment NodeDeleted arrives (the re-list every election here makes, with no recipe around it): notification → list reply p50 ${f2(f.relist?.afterNotifyMs.p50)} / p99 ${f2(f.relist?.afterNotifyMs.p99)} ms; close → list reply p50 ${f2(total)} ms = ${x2(total / (r.floor as { p50: number }).p50)} the floor`;
-          }),
-      ],
-    });
-  }
-  const failovers = of<FailoverResult>(r.results, 'failover');
-  if (failovers.length) {
-    const rows: string[][] = [];
-    for (const n of [...new Set(failovers.map((f) => f.candidates))]) {
-      const atN = failovers.filter((f) => f.candidates === n);
-      const z = atN.find((f) => f.impl === 'zk-elect') ?? atN.find((f) => f.impl.startsWith('zk-elect'));
-      for (const f of atN) {
-        const isZ = f.impl.startsWith('zk-elect');
-        rows.push([
-          label(f.impl),
-          String(n),
-          f2(f.latencyMs.p50),
-          f2(f.latencyMs.p90),
-          f2(f.latencyMs.p99),
-          f2(f.latencyMs.max),
-          z && !isZ ? x2(ratio(z.latencyMs.p50, f.latencyMs.p50)) : '',
-          z && !isZ ? x2(ratio(z.latencyMs.p99, f.latencyMs.p99)) : '',
-          r.floor ? x2(ratio(f.latencyMs.p50, r.floor.p50)) : '',
-        ]);
-      }
-    }
-    out.push({
-      title: `failover: leader leaves → successor's "I am leader", ms (${roundsText(failovers[0])}; N candidates in one process per implementation)`,
-      head: ['implementation', 'N', 'p50', 'p90', 'p99', 'max', 'zk-elect/this p50', 'zk-elect/this p99', 'p50/floor'],
-      rows,
-      notes: [
-        ...new Set(failovers.map((f) => `${label(f.impl)}: leader leaves with ${f.close}`)),
-        ...failovers
-          .map((f) => ({ f, slow: f.samplesMs.filter((v) => v >= 100).length }))
-          .filter(({ slow }) => slow > 0)
-          .map(({ f, slow }) => `${label(f.impl)} N=${f.candidates}: ${slow} of ${f.samplesMs.length} rounds took ≥ 100 ms${f.impl === 'java' || f.impl === 'curator' ? ' (the Java client\'s NIO transport: see bench/peers/java/ZkPeer.java)' : ''}`),
-        ...failovers
-          .filter((f) => f.breakdown)
-          .map((f) => `${label(f.impl)} N=${f.candidates}: close → successor notified p50 ${f2(f.breakdown?.notifyMs.p50)} / p99 ${f2(f.breakdown?.notifyMs.p99)} ms; notified → leads p50 ${f2(f.breakdown?.afterNotifyMs.p50)} / p99 ${f2(f.breakdown?.afterNotifyMs.p99)} ms`),
-      ],
-    });
-  }
+  for (const servers of ensembles(r.results)) out.push(...latencyTables(r, names, servers));
   const herds = of<HerdResult>(r.results, 'herd');
   if (herds.length) {
     out.push({
@@ -341,10 +219,25 @@ function tables(r: BenchReport): Table[] {
   }
   const scales = of<ScaleResult>(r.results, 'scale');
   if (scales.length) {
+    const fleet = scales.filter((s) => s.failures);
     out.push({
-      title: 'scale: candidates joining one election from one process',
-      head: ['N', 'joins in flight', 'all joined + 1 leader', 'leaders', 'nodes', 'heap/candidate', 'RSS/candidate'],
-      rows: scales.map((s) => [int(s.candidates), String(s.concurrency), `${(s.joinMs / 1000).toFixed(2)} s`, String(s.leaders), int(s.children), `${(s.heapBytesPerCandidate / 1000).toFixed(1)} KB`, `${(s.rssBytesPerCandidate / 1000).toFixed(1)} KB`]),
+      title: 'scale: candidates joining one election (from one process, or spread over several: the fleet)',
+      head: ['N', 'processes', 'servers', 'joins in flight', 'all joined + 1 leader', 'leaders', 'nodes', 'heap/candidate', 'RSS/candidate', 'per failure: notifications', 'requests', 'new leader ms'],
+      rows: scales.map((s) => [
+        int(s.candidates),
+        String(s.processes),
+        String(s.servers ?? r.machine.server.servers ?? 1),
+        s.processes > 1 ? `${s.concurrency} each` : String(s.concurrency),
+        `${(s.joinMs / 1000).toFixed(2)} s`,
+        String(s.leaders),
+        int(s.children),
+        `${(s.heapBytesPerCandidate / 1000).toFixed(1)} KB${s.heapBytesPerCandidateMax !== undefined ? ` (worst ${(s.heapBytesPerCandidateMax / 1000).toFixed(1)})` : ''}`,
+        `${(s.rssBytesPerCandidate / 1000).toFixed(1)} KB`,
+        s.failures ? `${s.failures.notifications.mean} [${s.failures.notifications.min}–${s.failures.notifications.max}]` : '',
+        s.failures ? `${s.failures.requests.mean} [${s.failures.requests.min}–${s.failures.requests.max}]` : '',
+        s.failures ? `${f2(s.failures.electedMs.p50)} (max ${f2(s.failures.electedMs.max)})` : '',
+      ]),
+      notes: fleet.length ? ['per failure: summed over every remaining candidate of every process (LeaderElection.stats deltas), after the successor leads and 300 ms of quiet; new leader: the close call to the successor\'s elected event, across processes'] : [],
     });
   }
   const crashes = of<CrashResult>(r.results, 'crash');
@@ -388,6 +281,73 @@ function tables(r: BenchReport): Table[] {
   return out;
 }
 
+/** The floor and failover tables of the runs on one ensemble (standalone, or a quorum), each with its tail lines. */
+function latencyTables(r: BenchReport, { label, clientLabel }: Names, servers: number): Table[] {
+  const out: Table[] = [];
+  const here = r.results.filter((x) => serversOf(x) === servers);
+  const on = onEnsemble(servers);
+  const floors = of<FloorResult>(here, 'floor');
+  const floor = floors.filter((f) => f.latencyMs.n > 0).reduce<FloorResult | undefined>((m, f) => (!m || f.latencyMs.p50 < m.latencyMs.p50 ? f : m), undefined);
+  const tails = (xs: (FloorResult | FailoverResult)[]) => xs.flatMap((x) => {
+    const line = tailLine(x.samplesMs, x.tail);
+    return line ? [`tail of ${x.scenario === 'failover' ? `${label(x.impl)} N=${x.candidates}` : clientLabel(x.impl)}: ${line}`] : [];
+  });
+  if (floors.length) {
+    out.push({
+      title: `floor${on}: closeSession → NodeDeleted at a second client, then its getChildren, ms (${roundsText(floors[0])})`,
+      head: ['client', 'p50', 'p90', 'p99', 'max', 'notification → list reply p50', 'p99'],
+      rows: floors.map((f) => [clientLabel(f.impl), f2(f.latencyMs.p50), f2(f.latencyMs.p90), f2(f.latencyMs.p99), f2(f.latencyMs.max), f2(f.relist?.afterNotifyMs.p50), f2(f.relist?.afterNotifyMs.p99)]),
+      notes: [
+        ...(floor ? [`the physical floor (lowest p50): ${f2(floor.latencyMs.p50)} ms (${clientLabel(floor.impl)})`] : []),
+        'every client lists the parent the moment NodeDeleted arrives (the re-list every election here makes, with no recipe around it)',
+        ...floors
+          .filter((f) => f.relist && floor)
+          .map((f) => `${clientLabel(f.impl)}: close → list reply p50 ${f2(f.relist?.totalMs.p50)} ms = ${x2((f.relist?.totalMs.p50 ?? Number.NaN) / (floor as FloorResult).latencyMs.p50)} the floor`),
+        ...tails(floors),
+      ],
+    });
+  }
+  const failovers = of<FailoverResult>(here, 'failover');
+  if (failovers.length) {
+    const rows: string[][] = [];
+    for (const n of [...new Set(failovers.map((f) => f.candidates))]) {
+      const atN = failovers.filter((f) => f.candidates === n);
+      const z = atN.find((f) => f.impl === 'zk-elect') ?? atN.find((f) => f.impl.startsWith('zk-elect'));
+      for (const f of atN) {
+        const isZ = f.impl.startsWith('zk-elect');
+        rows.push([
+          label(f.impl),
+          String(n),
+          f2(f.latencyMs.p50),
+          f2(f.latencyMs.p90),
+          f2(f.latencyMs.p99),
+          f2(f.latencyMs.max),
+          z && !isZ ? x2(ratio(z.latencyMs.p50, f.latencyMs.p50)) : '',
+          z && !isZ ? x2(ratio(z.latencyMs.p99, f.latencyMs.p99)) : '',
+          floor ? x2(ratio(f.latencyMs.p50, floor.latencyMs.p50)) : '',
+        ]);
+      }
+    }
+    out.push({
+      title: `failover${on}: leader leaves → successor's "I am leader", ms (${roundsText(failovers[0])}; N candidates in one process per implementation${servers > 1 ? ', each session on a server picked at random' : ''})`,
+      head: ['implementation', 'N', 'p50', 'p90', 'p99', 'max', 'zk-elect/this p50', 'zk-elect/this p99', 'p50/floor'],
+      rows,
+      notes: [
+        ...new Set(failovers.map((f) => `${label(f.impl)}: leader leaves with ${f.close}`)),
+        ...failovers
+          .map((f) => ({ f, slow: f.samplesMs.filter((v) => v >= 100).length }))
+          .filter(({ slow }) => slow > 0)
+          .map(({ f, slow }) => `${label(f.impl)} N=${f.candidates}: ${slow} of ${f.samplesMs.length} rounds took ≥ 100 ms${f.impl === 'java' || f.impl === 'curator' ? " (the Java client's NIO transport: see bench/peers/java/ZkPeer.java)" : ''}`),
+        ...failovers
+          .filter((f) => f.breakdown)
+          .map((f) => `${label(f.impl)} N=${f.candidates}: close → successor notified p50 ${f2(f.breakdown?.notifyMs.p50)} / p99 ${f2(f.breakdown?.notifyMs.p99)} ms; notified → leads p50 ${f2(f.breakdown?.afterNotifyMs.p50)} / p99 ${f2(f.breakdown?.afterNotifyMs.p99)} ms`),
+        ...tails(failovers),
+      ],
+    });
+  }
+  return out;
+}
+
 /** getData ops/s per client and window: the main window's median and one run at each other. */
 function sweepTable(o: OpsResult, { clientLabel, opsClientLabel }: Names): Table {
   const sweep = o.sweep ?? [];
@@ -414,9 +374,12 @@ function textTable(t: Table): string {
 
 function describe(r: BenchReport): string[] {
   const m = r.machine;
+  // What ran on the quorum pass: floor, failover, and the fleet (as "scale fleet").
+  const quorumRun = [...new Set(r.results.filter((x) => serversOf(x) > 1).map((x) => (x.scenario === 'scale' ? 'the scale fleet' : x.scenario)))];
   return [
     `machine: ${m.cpus} CPUs (${m.cpuModel}), ${m.memoryGiB} GiB, ${m.os}; Node ${m.node}; load average ${m.loadAverageStart.join(' ')} at start${m.loadAverageEnd ? `, ${m.loadAverageEnd.join(' ')} at end` : ''}`,
-    `server: ZooKeeper ${m.server.version ?? '?'} standalone, ${m.server.kind}, tickTime ${m.server.tickTime ?? '?'} ms${m.server.jvmFlags ? `, JVM ${m.server.jvmFlags.join(' ')}` : ''}; same machine as the clients`,
+    `server: ZooKeeper ${m.server.version ?? '?'} ${(m.server.servers ?? 1) > 1 ? `${m.server.servers}-server quorum` : 'standalone'}, ${m.server.kind}, tickTime ${m.server.tickTime ?? '?'} ms${m.server.jvmFlags ? `, JVM ${m.server.jvmFlags.join(' ')}` : ''}; same machine as the clients`,
+    ...(quorumRun.length && (m.server.servers ?? 1) === 1 ? [`then ${quorumRun.join(', ')} again on a fresh ${Math.max(...r.results.map(serversOf))}-server quorum on this machine, same release, JVM and tickTime; every client is given all servers and picks one at random`] : []),
     `peers: ${peersText(m)}`,
   ];
 }
@@ -485,7 +448,8 @@ const xmlEsc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').rep
 /** failover.svg: per N, p50 (solid) and p99 (light) bars on a log scale, the floor as a line; ops below. */
 export function renderSvg(r: BenchReport): string {
   const { label, clientLabel } = namesOf(r);
-  const failovers = of<FailoverResult>(r.results, 'failover');
+  // The chart shows the standalone runs; the quorum's are in the tables.
+  const failovers = of<FailoverResult>(r.results, 'failover').filter((f) => serversOf(f) === 1);
   const sizes = [...new Set(failovers.map((f) => f.candidates))];
   const W = 960;
   const panelW = sizes.length > 1 ? (W - 60) / sizes.length : W - 40;

@@ -14,10 +14,11 @@ import { peerVersions } from './lib/peers.js';
 import { openServer, type BenchServer } from './lib/server.js';
 import type { ScenarioName, ScenarioResult } from './lib/types.js';
 import { REPO_ROOT, log } from './lib/util.js';
-import { orchestrated, peersUsed } from './orchestrate.js';
+import { fleetParams, orchestrated, peersUsed } from './orchestrate.js';
 import { buildReport, renderMarkdown, renderSvg, renderText, type BenchReport, type MachineInfo } from './report.js';
 import { crashZkElect } from './scenarios/crash.js';
 import { failoverZkElect, floorZkElect } from './scenarios/failover.js';
+import { fleetZkElect } from './scenarios/fleet.js';
 import { herdNaive, herdZkElect } from './scenarios/herd.js';
 import { opsCompare } from './scenarios/ops.js';
 import { scaleZkElect } from './scenarios/scale.js';
@@ -30,8 +31,8 @@ import { scaleZkElect } from './scenarios/scale.js';
  *   of a scenario run in this process.
  */
 export async function runBench(opts: BenchOptions): Promise<number> {
-  const orchestrate = opts.scenarios.length > 1 || opts.peers.length > 0;
-  const server = await openServer({ zookeeper: opts.zookeeper, serverPid: opts.serverPid, tickTime: opts.tickTime, jit: opts.serverJit, version: opts.zkVersion });
+  const orchestrate = opts.scenarios.length > 1 || opts.peers.length > 0 || opts.quorum.length > 0;
+  const server = await openServer({ zookeeper: opts.zookeeper, serverPid: opts.serverPid, tickTime: opts.tickTime, jit: opts.serverJit, version: opts.zkVersion, servers: opts.servers });
   try {
     const machine = describeMachine(server);
     const startedAt = new Date();
@@ -59,14 +60,16 @@ async function inProcess(name: ScenarioName, opts: BenchOptions, server: BenchSe
   const cs = server.connectString;
   const lat = { connectString: cs, rounds: opts.rounds, warmup: opts.warmup, sessionTimeout: opts.sessionTimeout, pauseMs: opts.pauseMs };
   const out: ScenarioResult[] = [];
+  const servers = server.servers;
   switch (name) {
     case 'failover':
-      for (const n of opts.candidates) for (const close of opts.close) out.push(await failoverZkElect({ ...lat, candidates: n, close }));
+      for (const n of opts.candidates) for (const close of opts.close) out.push({ ...(await failoverZkElect({ ...lat, candidates: n, close })), servers });
       break;
     case 'floor':
-      out.push(await floorZkElect(lat));
+      out.push({ ...(await floorZkElect(lat)), servers });
       break;
     case 'herd': {
+      if (servers > 1) throw new Error('herd cannot run on a quorum: its packet cross-check reads one server\'s mntr');
       const p = { server, candidates: opts.herdCandidates, rounds: opts.herdRounds, sessionTimeout: opts.sessionTimeout, concurrency: 50, settleMs: 100, idleMs: opts.herdIdleMs };
       out.push(await herdZkElect(p));
       out.push(await herdNaive(p));
@@ -74,6 +77,7 @@ async function inProcess(name: ScenarioName, opts: BenchOptions, server: BenchSe
     }
     case 'scale':
       for (const n of opts.scale) out.push(await scaleZkElect({ connectString: cs, candidates: n, concurrency: opts.joinConcurrency, sessionTimeout: opts.sessionTimeout, timeoutMs: 120_000 }));
+      if (opts.scaleFleet > 0) out.push({ ...(await fleetZkElect(fleetParams(opts, server))), servers });
       break;
     case 'crash': {
       const tickTime = server.tickTime ?? opts.tickTime;
@@ -102,7 +106,7 @@ function describeMachine(server: BenchServer): MachineInfo {
     os: osName,
     node: process.version,
     loadAverageStart: os.loadavg().map((v) => Math.round(v * 100) / 100),
-    server: { kind: server.kind, connectString: server.connectString, version: server.version, tickTime: server.tickTime, jvmFlags: server.jvmFlags },
+    server: { kind: server.kind, servers: server.servers, connectString: server.connectString, version: server.version, tickTime: server.tickTime, jvmFlags: server.jvmFlags },
     peers: {}, // filled in after the run
   };
 }

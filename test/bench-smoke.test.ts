@@ -9,6 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import { TestingServer } from '../src/testing/index.js';
 import type { BenchReport } from '../bench/report.js';
 import type { CrashResult, FailoverResult, FloorResult, HerdResult, OpsResult, ScaleResult } from '../bench/lib/types.js';
+import type { TailEvidence } from '../bench/lib/tail.js';
 
 const MAIN = path.join(path.dirname(fileURLToPath(import.meta.url)), '../src/cli/main.js');
 const TICK = 250;
@@ -21,10 +22,14 @@ after(async () => {
   await server?.stop();
 });
 
-/** Runs `zk-elect bench <args> --json --quick` against the test server; returns the parsed last line. */
-function bench(args: string[]): Promise<BenchReport> {
+/**
+ * Runs `zk-elect bench <args> --json --quick` against the test server (with `local`: against
+ * the servers the benchmark starts itself); returns the parsed last line.
+ */
+function bench(args: string[], { local = false } = {}): Promise<BenchReport> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [MAIN, 'bench', ...args, '--zookeeper', server.connectString, '--json', '--quick'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const at = local ? [] : ['--zookeeper', server.connectString];
+    const child = spawn(process.execPath, [MAIN, 'bench', ...args, ...at, '--json', '--quick'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d));
@@ -49,6 +54,17 @@ function assertLatency(s: { n: number; min: number; p50: number; p90: number; p9
   assert.ok(s.max < maxMs, `max ${s.max} ms < ${maxMs} ms`);
 }
 
+/** The tail probe's record of a run of `rounds` rounds against `servers` servers. */
+function assertTail(t: TailEvidence | undefined, rounds: number, servers: number): void {
+  assert.ok(t, 'zk-elect\'s result carries its tail evidence');
+  assert.equal(t.gcSamplesMs.length, rounds);
+  assert.equal(t.activeSamplesMs.length, rounds);
+  assert.ok(t.loopDelayMs.max >= t.loopDelayMs.p50 && t.loopDelayMs.p50 > 0, JSON.stringify(t.loopDelayMs));
+  assert.ok(t.gc.count >= 0 && t.gc.maxMs <= t.gc.totalMs + 1e-9, JSON.stringify(t.gc));
+  assert.equal(t.servers?.length, servers, 'one mntr share per server');
+  for (const s of t.servers ?? []) assert.ok(s.requests > 0 && s.after.count >= s.before.count, JSON.stringify(s));
+}
+
 function assertReport(r: BenchReport, target: string): void {
   assert.equal(r.benchmark, 'zk-elect bench');
   assert.equal(r.target, target);
@@ -66,7 +82,7 @@ test('zk-elect bench --help prints the benchmark program\'s usage through the fr
   assert.match(r.stdout, /--ops-clients <list>/);
 });
 
-describe('zk-elect bench (smoke, zk-elect only)', { timeout: 120_000 }, () => {
+describe('zk-elect bench (smoke, zk-elect only)', { timeout: 180_000 }, () => {
   test('floor: closeSession to NodeDeleted', async () => {
     const r = await bench(['floor']);
     assertReport(r, 'floor');
@@ -76,6 +92,7 @@ describe('zk-elect bench (smoke, zk-elect only)', { timeout: 120_000 }, () => {
     assert.equal(f.samplesMs.length, f.rounds);
     assertLatency(f.latencyMs, f.rounds, 1000);
     assert.deepEqual(r.floor, { impl: 'zk-elect', p50: f.latencyMs.p50 });
+    assertTail(f.tail, f.rounds, 1);
   });
 
   test('failover: both close modes, one leader each round', async () => {
@@ -96,6 +113,8 @@ describe('zk-elect bench (smoke, zk-elect only)', { timeout: 120_000 }, () => {
       assert.equal(x.samplesMs.length, x.rounds);
       assertLatency(x.latencyMs, x.rounds, 2000);
       assert.match(x.close, /close/);
+      assert.equal(x.servers, 1);
+      assertTail(x.tail, x.rounds, 1);
     }
   });
 
@@ -117,15 +136,37 @@ describe('zk-elect bench (smoke, zk-elect only)', { timeout: 120_000 }, () => {
     assert.equal(r.targets.filter((t) => t.scenario === 'herd' && t.met).length, 2);
   });
 
-  test('scale: everyone joins, one leader, memory per candidate', async () => {
-    const r = await bench(['scale', '--scale', '40']);
-    const [s] = r.results as ScaleResult[];
+  test('scale: everyone joins, one leader, memory per candidate; then a fleet from several processes', async () => {
+    const r = await bench(['scale', '--scale', '40', '--scale-fleet', '30', '--scale-processes', '3', '--scale-rounds', '2']);
+    const [s, fleet] = r.results as ScaleResult[];
     assert.equal(s?.scenario, 'scale');
     assert.equal(s.candidates, 40);
+    assert.equal(s.processes, 1);
     assert.equal(s.leaders, 1);
     assert.equal(s.children, 40);
     assert.ok(s.joinMs > 0 && s.joinMs < 30_000, `joinMs ${s.joinMs}`);
     assert.ok(s.heapBytesPerCandidate > 0 && s.heapBytesPerCandidate < 500_000, `heap/candidate ${s.heapBytesPerCandidate}`);
+    // The fleet: 3 processes of 10, one election, each failure waking exactly one candidate in whichever process.
+    assert.equal(fleet?.processes, 3);
+    assert.equal(fleet.servers, 1);
+    assert.equal(fleet.candidates, 30);
+    assert.equal(fleet.leaders, 1);
+    assert.equal(fleet.children, 30);
+    assert.equal(fleet.failures?.rounds, 2);
+    assert.deepEqual(fleet.failures.notifications, { min: 1, mean: 1, max: 1 });
+    assert.ok(fleet.failures.requests.max <= 1, JSON.stringify(fleet.failures.requests));
+    assert.ok((fleet.heapBytesPerCandidateMax ?? 0) >= fleet.heapBytesPerCandidate && fleet.heapBytesPerCandidate > 0, JSON.stringify(fleet));
+    const targets = r.targets.filter((t) => t.scenario === 'scale' && t.what.includes('from 3 processes'));
+    assert.deepEqual(
+      targets.map((t) => [t.what.replace(/^N=30 from 3 processes: /, ''), t.met]),
+      [
+        ['all joined, exactly one leader', true],
+        ['notifications per leader failure (max over 2)', true],
+        ['requests per leader failure (max over 2)', true],
+        // 10 candidates per process cannot amortize a process's first-join allocations: the figure is judged, not met.
+        ['heap per candidate (worst process)', fleet.heapBytesPerCandidateMax! < 10_000],
+      ],
+    );
   });
 
   test('crash: SIGKILLed `zk-elect node` leader replaced after the session timeout', async () => {
@@ -160,7 +201,27 @@ describe('zk-elect bench (smoke, zk-elect only)', { timeout: 120_000 }, () => {
     assert.ok(r.targets.some((t) => t.scenario === 'ops' && /node-zookeeper-client/.test(t.what)));
   });
 
+  test('quorum: floor and failover again on a fresh 3-server quorum, every server answering mntr', async () => {
+    const r = await bench(['floor,failover', '--quorum', 'floor,failover', '--server-jit', 'c1', '--candidates', '2'], { local: true });
+    assert.equal(r.machine.server.servers, 1);
+    const at = (servers: number) => r.results.filter((x) => (x as FloorResult | FailoverResult).servers === servers).map((x) => x.scenario);
+    assert.deepEqual(at(1), ['floor', 'failover']);
+    assert.deepEqual(at(3), ['floor', 'failover']);
+    for (const x of r.results as (FloorResult | FailoverResult)[]) {
+      assertLatency(x.latencyMs, x.rounds, 2000);
+      assertTail(x.tail, x.rounds, x.servers ?? 0);
+    }
+    // Without peers only the standalone failover's floor ratio can be judged; the quorum has no floor-ratio target.
+    assert.deepEqual(
+      r.targets.map((t) => t.scenario),
+      ['failover'],
+    );
+  });
+
   test('bad flags are usage errors', async () => {
+    await assert.rejects(bench(['floor', '--servers', '3']), /exited with 2/, '--servers cannot go with --zookeeper');
+    await assert.rejects(bench(['floor', '--servers', '2'], { local: true }), /exited with 2/);
+    await assert.rejects(bench(['herd', '--quorum', 'herd'], { local: true }), /exited with 2/, 'herd cannot run on a quorum');
     await assert.rejects(bench(['failover', '--candidates', '1']), /exited with 2/);
     await assert.rejects(bench(['nonsense']), /exited with 2/);
     await assert.rejects(bench(['ops', '--ops-sweep', '0']), /exited with 2/);

@@ -23,6 +23,13 @@ export interface BenchOptions {
   target: string;
   /** The scenarios to run, in order. */
   scenarios: ScenarioName[];
+  /** Servers of the local ensemble (`--servers`): 1 = a standalone server, 3 = a quorum. */
+  servers: number;
+  /**
+   * Latency scenarios run again, after the others, on a fresh local 3-server quorum (`all`:
+   * floor and failover); none with `--zookeeper` or `--servers` above 1.
+   */
+  quorum: ScenarioName[];
   zookeeper?: string;
   json: boolean;
   peers: PeerName[];
@@ -40,6 +47,12 @@ export interface BenchOptions {
   herdIdleMs: number;
   scale: number[];
   joinConcurrency: number;
+  /** Candidates of the multi-process scale run, over all processes (0: none). */
+  scaleFleet: number;
+  /** Processes the fleet is spread over, each joining scaleFleet / scaleProcesses. */
+  scaleProcesses: number;
+  /** Leader failures measured on the fleet after the joins. */
+  scaleRounds: number;
   crashRounds: number;
   crashSessionTimeout: number;
   crashProcesses: number;
@@ -64,8 +77,9 @@ export interface BenchOptions {
 }
 
 /** The defaults of a full run. */
-export const DEFAULTS: Omit<BenchOptions, 'target' | 'scenarios' | 'json' | 'peers' | 'quick'> = {
-  candidates: [10, 100],
+export const DEFAULTS: Omit<BenchOptions, 'target' | 'scenarios' | 'json' | 'peers' | 'quick' | 'quorum'> = {
+  servers: 1,
+  candidates: [2, 10, 100],
   rounds: 200,
   chunks: 4,
   warmup: 20,
@@ -77,6 +91,9 @@ export const DEFAULTS: Omit<BenchOptions, 'target' | 'scenarios' | 'json' | 'pee
   herdIdleMs: 2000,
   scale: [1000, 5000],
   joinConcurrency: 100,
+  scaleFleet: 20_000,
+  scaleProcesses: 4,
+  scaleRounds: 3,
   crashRounds: 5,
   crashSessionTimeout: 4000,
   crashProcesses: 3,
@@ -103,6 +120,8 @@ export const QUICK: Partial<BenchOptions> = {
   herdRounds: 2,
   herdIdleMs: 300,
   scale: [50],
+  scaleFleet: 80,
+  scaleRounds: 1,
   crashRounds: 1,
   crashProcesses: 2,
   ops: 2000,
@@ -116,6 +135,8 @@ export const QUICK: Partial<BenchOptions> = {
 /** The flags of `zk-elect bench` (node:util parseArgs specs; every value is read by bench/lib/parse-options.ts). */
 export const FLAGS = {
   zookeeper: { type: 'string', short: 'z' },
+  servers: { type: 'string' },
+  quorum: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   peers: { type: 'string' },
@@ -131,6 +152,9 @@ export const FLAGS = {
   'herd-idle': { type: 'string' },
   scale: { type: 'string' },
   'join-concurrency': { type: 'string' },
+  'scale-fleet': { type: 'string' },
+  'scale-processes': { type: 'string' },
+  'scale-rounds': { type: 'string' },
   'crash-rounds': { type: 'string' },
   'crash-session-timeout': { type: 'string' },
   'crash-processes': { type: 'string' },

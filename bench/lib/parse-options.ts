@@ -11,6 +11,12 @@ import { BenchUsageError } from './errors.js';
 import { CLOSE_MODES, DEFAULTS, FLAGS, QUICK, SERVER_JITS, type BenchOptions } from './options.js';
 import { OPS_CLIENTS, PEERS, SCENARIOS, type ScenarioName } from './types.js';
 
+/**
+ * The scenarios that can run again on a quorum (`--quorum`): the latency comparisons, and
+ * `scale`'s multi-process fleet. herd's mntr cross-check reads one server.
+ */
+const QUORUM_SCENARIOS: ScenarioName[] = ['floor', 'failover', 'scale'];
+
 /** What can be asked for: one scenario, or `all`. */
 const TARGETS = [...SCENARIOS, 'all'] as const;
 
@@ -66,9 +72,17 @@ function toOptions(target: string, scenarios: ScenarioName[], v: FlagValues): Be
   // `all` measures both ways zk-elect's leader can leave, so the report can show the difference.
   const close = oneOf(s('close'), 'close', [...CLOSE_MODES, 'both'], target === 'all' ? 'both' : (d.close[0] ?? 'election'));
   const zookeeper = s('zookeeper');
+  const servers = Number(oneOf(s('servers'), 'servers', ['1', '3', '5'], String(d.servers)));
+  if (zookeeper !== undefined && s('servers') !== undefined) throw new BenchUsageError('--servers starts local servers; it cannot go with --zookeeper');
+  // `all` repeats the latency scenarios on a quorum, unless the whole run is on one already.
+  const quorumDefault = target === 'all' && zookeeper === undefined && servers === 1 ? QUORUM_SCENARIOS.filter((q) => scenarios.includes(q)) : [];
+  const quorum = listOf(s('quorum'), 'quorum', QUORUM_SCENARIOS, quorumDefault);
+  if (quorum.length && (zookeeper !== undefined || servers > 1) && s('quorum') !== undefined) throw new BenchUsageError('--quorum starts a fresh local quorum after a standalone run; it cannot go with --zookeeper or --servers 3');
   return {
     target,
     scenarios,
+    servers,
+    quorum,
     zookeeper: zookeeper !== undefined ? connectString(zookeeper) : undefined,
     json: v.json === true,
     peers: listOf(s('peers'), 'peers', PEERS, target === 'all' ? [...PEERS] : []),
@@ -84,6 +98,9 @@ function toOptions(target: string, scenarios: ScenarioName[], v: FlagValues): Be
     herdIdleMs: int('herd-idle', d.herdIdleMs, 0),
     scale: intList(s('scale'), 'scale', d.scale, 1),
     joinConcurrency: int('join-concurrency', d.joinConcurrency),
+    scaleFleet: s('scale-fleet') === 'none' ? 0 : int('scale-fleet', d.scaleFleet, 0),
+    scaleProcesses: int('scale-processes', d.scaleProcesses),
+    scaleRounds: int('scale-rounds', d.scaleRounds),
     crashRounds: int('crash-rounds', d.crashRounds),
     crashSessionTimeout: int('crash-session-timeout', d.crashSessionTimeout),
     crashProcesses: int('crash-processes', d.crashProcesses, 2),

@@ -60,3 +60,17 @@ export function round(v: number, digits = 3): number {
 export function roundSummary(s: LatencySummary, digits = 3): LatencySummary {
   return { n: s.n, min: round(s.min, digits), p50: round(s.p50, digits), p90: round(s.p90, digits), p99: round(s.p99, digits), max: round(s.max, digits), mean: round(s.mean, digits) };
 }
+
+/**
+ * The latency fields of a floor run (bench/lib/types.ts FloorResult, without scenario/impl):
+ * close → notification samples, and the re-list's notification → reply and close → reply,
+ * each summarized and kept raw (0.1 µs), as every Node floor implementation reports them.
+ */
+export function floorFigures(notified: readonly number[], relist: readonly number[], total: readonly number[]) {
+  const r4 = (xs: readonly number[]) => xs.map((v) => round(v, 4));
+  return {
+    latencyMs: roundSummary(summarize(notified)),
+    samplesMs: r4(notified),
+    relist: { afterNotifyMs: roundSummary(summarize(relist)), totalMs: roundSummary(summarize(total)), afterNotifySamplesMs: r4(relist), totalSamplesMs: r4(total) },
+  };
+}

@@ -4,6 +4,7 @@
  * @module
  */
 import type { LatencySummary } from './stats.js';
+import type { TailEvidence } from './tail.js';
 
 /** The scenarios of `zk-elect bench`, in the order the help lists them and `all` names them. */
 export const SCENARIOS = ['failover', 'floor', 'herd', 'scale', 'crash', 'ops'] as const;
@@ -67,6 +68,10 @@ export interface FailoverResult {
   breakdown?: { notifyMs: LatencySummary; afterNotifyMs: LatencySummary; notifySamplesMs: number[]; afterNotifySamplesMs: number[] };
   /** Separate runs (processes) merged into this result, interleaved with the other implementations. */
   chunks?: number;
+  /** Servers in the ensemble the run used (1: standalone; 3: a quorum); set by the orchestrator. */
+  servers?: number;
+  /** zk-elect only: loop delay, GC and the servers' latency during the rounds (bench/lib/tail.ts). */
+  tail?: TailEvidence;
 }
 
 /** The physical floor: closeSession to the NodeDeleted notification at a second client. */
@@ -82,10 +87,14 @@ export interface FloorResult {
    * re-list an election makes after the notification (unless it can lead on the notification
    * alone), with no recipe around it.
    * `afterNotifyMs`: notification → getChildren reply; `totalMs`: close call → that reply,
-   * the floor of any election that re-lists.
+   * the floor of any election that re-lists. Every client records it (the peers too).
    */
   relist?: { afterNotifyMs: LatencySummary; totalMs: LatencySummary; afterNotifySamplesMs: number[]; totalSamplesMs: number[] };
   chunks?: number;
+  /** As {@link FailoverResult.servers}. */
+  servers?: number;
+  /** As {@link FailoverResult.tail}. */
+  tail?: TailEvidence;
 }
 
 /** min / mean / max of a per-failover count. */
@@ -134,6 +143,23 @@ export interface ScaleResult {
   heapBytesPerCandidate: number;
   rssBytesPerCandidate: number;
   processes: number;
+  /**
+   * Multi-process runs (bench/scenarios/fleet.ts) only: leader failures after the joins, each
+   * summed over every process's remaining candidates from their LeaderElection.stats deltas.
+   */
+  failures?: {
+    rounds: number;
+    notifications: CountSummary;
+    requests: CountSummary;
+    /** Leader's close call → a successor's `elected` event (in whichever process), ms. */
+    electedMs: LatencySummary;
+  };
+  /** Servers in the ensemble the run used (the fleet runs on the quorum in `all`); set by the orchestrator. */
+  servers?: number;
+  /** Multi-process runs: the worst process's heap growth per candidate (the figure above is the mean). */
+  heapBytesPerCandidateMax?: number;
+  /** Multi-process runs: during the joins, the share of the machine's CPUs busy and the servers' CPU time (local servers). */
+  joinCpu?: { machineBusy?: number; serverCpuMs?: number };
 }
 
 /** A real `zk-elect node` leader SIGKILLed: time to a new leader vs the session timeout. */

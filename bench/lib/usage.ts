@@ -17,19 +17,28 @@ Scenarios:
   floor     closeSession to a second client's NodeDeleted notification (no recipe): the floor
   herd      watch notifications and requests per failover at 1,000 candidates, and the naive
             "everyone watches the leader" recipe for contrast (server mntr cross-check)
-  scale     1,000 and 5,000 candidates joining: time to one leader, heap per candidate
+  scale     1,000 and 5,000 candidates joining one process, then 20,000 from 4 processes: time
+            to one leader, heap per candidate, what a leader failure wakes across the fleet
   crash     SIGKILL a real \`zk-elect node\` leader: time to a new leader vs the session timeout
   ops       pipelined getData/create: zk-elect vs node-zookeeper-client vs the Java client
-  all       everything, zk-elect and every peer, one fresh local ZooKeeper; prints the table
-            with ratios and targets and writes bench/results/latest.{json,md} and failover.svg
+  all       everything, zk-elect and every peer, one fresh local ZooKeeper, then floor and
+            failover again, and the 20,000-candidate fleet, on a fresh 3-server quorum; prints
+            the tables with ratios and targets
+            and writes bench/results/latest.{json,md} and failover.svg
   A list (e.g. floor,failover) runs those scenarios the way \`all\` does, without writing files.
 
 Flags:
   -z, --zookeeper <cs>       use this ensemble instead of a fresh local ZooKeeper
+      --servers <1|3|5>      the local ZooKeeper: standalone (default) or a quorum of that size
+                             (every client gets all servers and picks one at random; herd is
+                             skipped there: its mntr cross-check reads one server)
+      --quorum <list>        after the run, these of floor,failover,scale again on a fresh
+                             3-server quorum (scale: the multi-process fleet moves there; default
+                             floor,failover,scale for \`all\`, none otherwise)
       --json                 the last stdout line is one JSON object with every figure
       --peers <list>         also run these peers: all, none, or a list of curator,java,kazoo,nzc
                              (default: all for \`all\`, none otherwise)
-      --candidates <list>    failover candidates per process (default 10,100)
+      --candidates <list>    failover candidates per process (default 2,10,100)
       --rounds <n>           failover/floor rounds (default 200)
       --chunks <n>           with peers or a list: run those rounds in n parts per implementation,
                              interleaved in rotating order, so machine drift is shared (default 4)
@@ -42,6 +51,9 @@ Flags:
       --herd-candidates <n>  (default 1000)          --herd-rounds <n>   (default 20)
       --herd-idle <ms>       idle time that measures the ping rate (default 2000)
       --scale <list>         populations (default 1000,5000)   --join-concurrency <n> (default 100)
+      --scale-fleet <n>      candidates from several processes on one ensemble (default 20000;
+                             none to skip)   --scale-processes <n> (default 4)
+      --scale-rounds <n>     leader failures measured on that fleet (default 3)
       --crash-rounds <n>     (default 5)             --crash-session-timeout <ms> (default 4000)
       --crash-processes <n>  \`zk-elect node\` processes in line (default 3)
       --ops <n>              pipelined getData calls per run (default 100000)

@@ -5,7 +5,9 @@ python of its virtualenv; else Debian's python3-kazoo, run with Debian's /usr/bi
   failover  kazoo's Election recipe: N candidates, each with its own KazooClient (own session)
             and a thread blocked in election.run(lead); each round the leader stops its client
             (zk.stop(): closeSession), and we time from that call to the successor's lead().
-  floor     closeSession of one KazooClient to a second client's NodeDeleted notification.
+  floor     closeSession of one KazooClient to a second client's NodeDeleted notification, and
+            that client's get_children_async of the parent sent from the watch callback (the
+            re-list an election makes): notification -> reply.
 
 Progress on stderr; one JSON result line on stdout with the fields of bench/lib/types.ts.
 
@@ -203,6 +205,8 @@ def floor(f):
     watcher = client(cs, 30000)
     watcher.ensure_path(parent)
     samples = []
+    relist = []
+    total = []
     try:
         for r in range(warmup + rounds):
             owner = client(cs, timeout)
@@ -211,20 +215,27 @@ def floor(f):
             done = threading.Event()
             box = {}
 
-            def watch(ev, box=box, done=done):
+            def listed(_async_result, box=box, done=done):
+                box['t2'] = time.perf_counter()
+                done.set()
+
+            def watch(ev, box=box):
                 if ev.type == EventType.DELETED:
                     box['t1'] = time.perf_counter()
-                    done.set()
+                    # Asynchronous: a blocking call inside a watch callback would hold kazoo's event thread.
+                    watcher.get_children_async(parent).rawlink(listed)
 
             if watcher.exists(path, watch=watch) is None:
                 raise RuntimeError('node vanished')
             t0 = time.perf_counter()
             owner.stop()
             if not done.wait(15):
-                raise RuntimeError('floor round %d: no NodeDeleted' % r)
+                raise RuntimeError('floor round %d: no NodeDeleted and re-list' % r)
             owner.close()
             if r >= warmup:
                 samples.append((box['t1'] - t0) * 1000.0)
+                relist.append((box['t2'] - box['t1']) * 1000.0)
+                total.append((box['t2'] - t0) * 1000.0)
             time.sleep(pause)
     finally:
         try:
@@ -233,7 +244,14 @@ def floor(f):
             pass
         watcher.stop()
         watcher.close()
-    print(json.dumps(result('floor', f, samples)))
+    out = result('floor', f, samples)
+    out['relist'] = {
+        'afterNotifyMs': summary(relist),
+        'totalMs': summary(total),
+        'afterNotifySamplesMs': [round(v, 4) for v in relist],
+        'totalSamplesMs': [round(v, 4) for v in total],
+    }
+    print(json.dumps(out))
 
 
 def main():

@@ -4,7 +4,9 @@
  *   failover  the classic election recipe written on it (EPHEMERAL_SEQUENTIAL candidates, each
  *             watches only its predecessor with getData and re-lists on NODE_DELETED) — what a
  *             Node user writes by hand; the leader leaves with client.close();
- *   floor     client.close() of one session to a second client's NODE_DELETED notification.
+ *   floor     client.close() of one session to a second client's NODE_DELETED notification,
+ *             and that client's getChildren of the parent, sent the moment it arrives (the
+ *             re-list an election makes): notification → reply.
  *
  * Progress on stderr; one JSON result line on stdout with the fields of bench/lib/types.ts.
  *
@@ -14,7 +16,7 @@
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { round, roundSummary, summarize } from '../lib/stats.js';
+import { floorFigures, round, roundSummary, summarize } from '../lib/stats.js';
 import type { FailoverResult, FloorResult } from '../lib/types.js';
 
 type Callback<T> = (error: Error | null, result?: T) => void;
@@ -168,19 +170,25 @@ async function floor(f: Flags): Promise<FloorResult> {
   const watcher = await connect(f.zookeeper, 30_000);
   await call<string>((cb) => watcher.mkdirp(parent, cb));
   const samples: number[] = [];
+  const relist: number[] = [];
+  const total: number[] = [];
   try {
     for (let r = 0; r < f.warmup + f.rounds; r++) {
       const owner = await connect(f.zookeeper, f.sessionTimeout);
       const path = `${parent}/e${r}`;
       await call<string>((cb) => owner.create(path, Buffer.from('bench'), nzc.CreateMode.EPHEMERAL, cb));
       let t1 = 0;
-      let onDeleted!: () => void;
-      const deleted = new Promise<void>((resolve) => (onDeleted = resolve));
+      let t2 = 0;
+      let onListed!: () => void;
+      let onError!: (err: unknown) => void;
+      const listed = new Promise<void>((resolve, reject) => ((onListed = resolve), (onError = reject)));
       const stat = await call<unknown>((cb) =>
         watcher.exists(
           path,
           (ev) => {
-            if (ev.getType() === nzc.Event.NODE_DELETED) ((t1 = performance.now()), onDeleted());
+            if (ev.getType() !== nzc.Event.NODE_DELETED) return;
+            t1 = performance.now();
+            watcher.getChildren(parent, (err) => (err ? onError(err) : ((t2 = performance.now()), onListed())));
           },
           cb,
         ),
@@ -188,8 +196,8 @@ async function floor(f: Flags): Promise<FloorResult> {
       if (!stat) throw new Error('node vanished');
       const t0 = performance.now();
       const closing = closeClient(owner);
-      await deleted;
-      if (r >= f.warmup) samples.push(t1 - t0);
+      await listed;
+      if (r >= f.warmup) (samples.push(t1 - t0), relist.push(t2 - t1), total.push(t2 - t0));
       await closing;
       if (f.pause > 0) await sleep(f.pause);
     }
@@ -197,7 +205,7 @@ async function floor(f: Flags): Promise<FloorResult> {
     await call<void>((cb) => watcher.removeRecursive(parent, cb)).catch(() => undefined);
     await closeClient(watcher);
   }
-  return { scenario: 'floor', impl: 'nzc', rounds: f.rounds, warmup: f.warmup, latencyMs: roundSummary(summarize(samples)), samplesMs: samples.map((v) => round(v, 4)) };
+  return { scenario: 'floor', impl: 'nzc', rounds: f.rounds, warmup: f.warmup, ...floorFigures(samples, relist, total) };
 }
 
 async function main(): Promise<void> {

@@ -9,9 +9,10 @@
  */
 import { performance } from 'node:perf_hooks';
 import { CreateMode, EventType, LeaderElection, ZooKeeper } from 'zk-elect';
-import { summarize, roundSummary, round } from '../lib/stats.js';
+import { floorFigures, summarize, roundSummary, round } from '../lib/stats.js';
 import type { FailoverResult, FloorResult } from '../lib/types.js';
 import type { CloseMode } from '../lib/options.js';
+import { TailProbe } from '../lib/tail.js';
 import { benchPath, ensurePath, log, removeTree, sleep, withTimeout } from '../lib/util.js';
 
 /** Parameters shared by the latency scenarios (and passed to the peers as flags). */
@@ -55,10 +56,12 @@ export async function failoverZkElect(p: LatencyParams): Promise<FailoverResult>
   const samples: number[] = [];
   const notify: number[] = [];
   const after: number[] = [];
+  let probe: TailProbe | undefined;
   try {
     for (let i = 0; i < p.candidates; i++) queue.push(await join());
     const total = p.warmup + p.rounds;
     for (let r = 0; r < total; r++) {
+      if (r === p.warmup) probe = await TailProbe.start(p.connectString);
       const leader = queue[0] as LeaderElection;
       const successor = queue[1] as LeaderElection;
       if (!leader.isLeader) throw new Error(`round ${r}: the first candidate is not the leader (${leader.status.role})`);
@@ -69,9 +72,11 @@ export async function failoverZkElect(p: LatencyParams): Promise<FailoverResult>
         if (ev.type === EventType.NodeDeleted) tn = performance.now();
       });
       const elected = new Promise<void>((resolve) => successor.once('elected', () => ((t1 = performance.now()), resolve())));
+      const w = probe?.begin();
       const t0 = performance.now();
       const closing = bySession ? leader.session.close().then(() => leader.close()) : leader.close();
       await withTimeout(elected, ROUND_TIMEOUT_MS, `the successor's election in round ${r}`);
+      if (w) probe?.end(w, t1);
       if (r >= p.warmup) {
         samples.push(t1 - t0);
         if (tn > 0) (notify.push(tn - t0), after.push(t1 - tn));
@@ -89,6 +94,7 @@ export async function failoverZkElect(p: LatencyParams): Promise<FailoverResult>
     await removeTree(admin, parent).catch(() => undefined);
     await admin.close();
   }
+  const tail = await probe?.finish();
   return {
     scenario: 'failover',
     impl: bySession ? 'zk-elect/session-close' : 'zk-elect',
@@ -99,6 +105,7 @@ export async function failoverZkElect(p: LatencyParams): Promise<FailoverResult>
     latencyMs: roundSummary(summarize(samples)),
     samplesMs: samples.map((v) => round(v, 4)),
     breakdown: { notifyMs: roundSummary(summarize(notify)), afterNotifyMs: roundSummary(summarize(after)), notifySamplesMs: notify.map((v) => round(v, 4)), afterNotifySamplesMs: after.map((v) => round(v, 4)) },
+    ...(tail ? { tail } : {}),
   };
 }
 
@@ -114,9 +121,11 @@ export async function floorZkElect(p: Omit<LatencyParams, 'candidates' | 'close'
   const samples: number[] = [];
   const relist: number[] = [];
   const withRelist: number[] = [];
+  let probe: TailProbe | undefined;
   try {
     const total = p.warmup + p.rounds;
     for (let r = 0; r < total; r++) {
+      if (r === p.warmup) probe = await TailProbe.start(p.connectString);
       const owner = await ZooKeeper.connect(p.connectString, { sessionTimeout: p.sessionTimeout });
       const path = `${parent}/e${r}`;
       await owner.create(path, 'x', { mode: CreateMode.EPHEMERAL });
@@ -132,9 +141,12 @@ export async function floorZkElect(p: Omit<LatencyParams, 'candidates' | 'close'
         watcher.getChildren(parent).then(() => ((t2 = performance.now()), onListed()), onError);
       });
       if (!stat) throw new Error(`floor: ${path} vanished before the close`);
+      const w = probe?.begin();
       const t0 = performance.now();
       const closing = owner.close();
       await withTimeout(listed, ROUND_TIMEOUT_MS, `NodeDeleted in floor round ${r}`);
+      // The window is the timed notification (close → NodeDeleted), as the samples are.
+      if (w) probe?.end(w, t1);
       if (r >= p.warmup) (samples.push(t1 - t0), relist.push(t2 - t1), withRelist.push(t2 - t0));
       await closing;
       if ((r + 1) % 100 === 0) log(`floor zk-elect: ${r + 1}/${total} rounds`);
@@ -144,14 +156,6 @@ export async function floorZkElect(p: Omit<LatencyParams, 'candidates' | 'close'
     await removeTree(watcher, parent).catch(() => undefined);
     await watcher.close();
   }
-  const r4 = (xs: number[]) => xs.map((v) => round(v, 4));
-  return {
-    scenario: 'floor',
-    impl: 'zk-elect',
-    rounds: p.rounds,
-    warmup: p.warmup,
-    latencyMs: roundSummary(summarize(samples)),
-    samplesMs: r4(samples),
-    relist: { afterNotifyMs: roundSummary(summarize(relist)), totalMs: roundSummary(summarize(withRelist)), afterNotifySamplesMs: r4(relist), totalSamplesMs: r4(withRelist) },
-  };
+  const tail = await probe?.finish();
+  return { scenario: 'floor', impl: 'zk-elect', rounds: p.rounds, warmup: p.warmup, ...floorFigures(samples, relist, withRelist), ...(tail ? { tail } : {}) };
 }

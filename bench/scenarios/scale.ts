@@ -61,21 +61,29 @@ export async function scaleZkElect(p: ScaleParams): Promise<ScaleResult> {
     const heap1 = process.memoryUsage().heapUsed;
     const rss1 = process.memoryUsage().rss;
     log(`scale N=${p.candidates}: all joined, ${leaders} leader(s), in ${joinMs.toFixed(0)} ms; heap +${((heap1 - heap0) / 1048576).toFixed(1)} MiB`);
-    return {
-      scenario: 'scale',
-      impl: 'zk-elect',
-      candidates: p.candidates,
-      concurrency: p.concurrency,
-      joinMs: round(joinMs, 1),
-      leaders,
-      children,
-      heapBytesPerCandidate: Math.round((heap1 - heap0) / p.candidates),
-      rssBytesPerCandidate: Math.round((rss1 - rss0) / p.candidates),
-      processes: 1,
-    };
+    return scaleResult({ ...p, processes: 1 }, { joinMs, leaders, children, heapBytes: heap1 - heap0, rssBytes: rss1 - rss0 });
   } finally {
     await mapLimit(elections, 200, (e) => e.close().catch(() => undefined));
     await removeTree(admin, parent).catch(() => undefined);
     await admin.close();
   }
+}
+
+/**
+ * The {@link ScaleResult} of `p.candidates` candidates in `p.processes` processes: the joins'
+ * figures, with heap and RSS growth (over all processes) per candidate. Never blocks.
+ */
+export function scaleResult(p: { candidates: number; concurrency: number; processes: number }, f: { joinMs: number; leaders: number; children: number; heapBytes: number; rssBytes: number }): ScaleResult {
+  return {
+    scenario: 'scale',
+    impl: 'zk-elect',
+    candidates: p.candidates,
+    concurrency: p.concurrency,
+    joinMs: round(f.joinMs, 1),
+    leaders: f.leaders,
+    children: f.children,
+    heapBytesPerCandidate: Math.round(f.heapBytes / p.candidates),
+    rssBytesPerCandidate: Math.round(f.rssBytes / p.candidates),
+    processes: p.processes,
+  };
 }

@@ -104,6 +104,11 @@ export class TestingCluster implements TestingEnsemble {
     await server.waitServing(deadlineOf(this.#opts), QUORUM_MODES);
   }
 
+  /** The JVM flags every server runs with (see {@link TestingOptions.jit}). */
+  get jvmFlags(): string[] {
+    return this.#servers[0]?.jvmFlags ?? [];
+  }
+
   /**
    * The release each server runs (in id order), as its `srvr` reported it at its last start; a
    * quorum in a rolling upgrade runs several. Empty strings for servers never seen serving.

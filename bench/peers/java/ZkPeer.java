@@ -2,7 +2,9 @@
 // peer runs on, see bench/lib/peer-install.ts):
 //   failover  the design's algorithm (EPHEMERAL_SEQUENTIAL candidates, each watches only its
 //             predecessor with getData and re-lists on NodeDeleted), async API throughout;
-//   floor     closeSession of one session to a second client's NodeDeleted notification;
+//   floor     closeSession of one session to a second client's NodeDeleted notification, and that
+//             client's async getChildren of the parent sent from the watcher (the re-list an
+//             election makes): notification → reply;
 //   ops       a line-driven server for the pipelined getData/create throughput runs.
 // Prints progress on stderr and one JSON result line on stdout (ops: one line per command).
 //
@@ -211,26 +213,47 @@ public final class ZkPeer {
     ZooKeeper watcher = connect(cs, 30000);
     ensurePath(watcher, parent);
     List<Double> samples = new ArrayList<>();
+    List<Double> relist = new ArrayList<>();
+    List<Double> total = new ArrayList<>();
     try {
       for (int r = 0; r < warmup + p.rounds(); r++) {
         ZooKeeper owner = connect(cs, timeout);
         String path = parent + "/e" + r;
         owner.create(path, DATA, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
-        CompletableFuture<Long> deleted = new CompletableFuture<>();
+        long[] notified = new long[1];
+        CompletableFuture<Long> listed = new CompletableFuture<>();
         if (watcher.exists(path, ev -> {
-          if (ev.getType() == Watcher.Event.EventType.NodeDeleted) deleted.complete(System.nanoTime());
+          if (ev.getType() != Watcher.Event.EventType.NodeDeleted) return;
+          notified[0] = System.nanoTime();
+          watcher.getChildren(parent, false, (int rc, String at, Object ctx, List<String> children) -> {
+            if (rc == 0) listed.complete(System.nanoTime());
+            else listed.completeExceptionally(KeeperException.create(KeeperException.Code.get(rc), at));
+          }, null);
         }) == null) throw new IllegalStateException("node vanished");
         long t0 = System.nanoTime();
         owner.close();
-        long t1 = deleted.get(15, TimeUnit.SECONDS);
-        if (r >= warmup) samples.add((t1 - t0) / 1e6);
+        long t2 = listed.get(15, TimeUnit.SECONDS);
+        // The watcher thread wrote notified[0] before completing the future: get() makes it visible.
+        long t1 = notified[0];
+        if (r >= warmup) {
+          samples.add((t1 - t0) / 1e6);
+          relist.add((t2 - t1) / 1e6);
+          total.add((t2 - t0) / 1e6);
+        }
         PeerUtil.sleep(p.pause());
       }
     } finally {
       removeTree(watcher, parent);
       watcher.close();
     }
-    System.out.println(PeerUtil.json(PeerUtil.latencyResult("floor", "java", f, samples, null)));
+    Map<String, Object> result = PeerUtil.latencyResult("floor", "java", f, samples, null);
+    Map<String, Object> rl = new LinkedHashMap<>();
+    rl.put("afterNotifyMs", PeerUtil.summary(relist));
+    rl.put("totalMs", PeerUtil.summary(total));
+    rl.put("afterNotifySamplesMs", PeerUtil.rounded(relist));
+    rl.put("totalSamplesMs", PeerUtil.rounded(total));
+    result.put("relist", rl);
+    System.out.println(PeerUtil.json(result));
   }
 
   // ---- ops: pipelined async getData / create, one command per stdin line --------------------------
