@@ -30,13 +30,6 @@ export type { JavaLibraryOptions } from './java-library.js';
 // the harness's servers with them, so they are offered here as well.
 export { fourLetterWord, parseSrvr, parseMntr, parseWchp } from '../client/four-letter.js';
 export type { SrvrInfo, FourLetterWordOptions } from '../client/four-letter.js';
-export { getFreePort } from './ports.js';
-export { SupervisedChild, spawnWatchdog } from '../process/supervised.js';
-export type { ChildExit, NextOptions, SupervisedOptions } from '../process/supervised.js';
-export { isNodeEvent, parseNodeEvent } from '../process/node-events.js';
-export type { NodeEvent, NodeEventContext, NodeEventFields, NodeEventName, NodeEventOf } from '../process/node-events.js';
-// A fault injector between a client and a server: tests cut, blackhole or delay the traffic.
-export { TcpProxy } from './proxy.js';
 // The chaos run (issue 15): seeded faults on a quorum and candidate processes, and the checker.
 export { runChaos } from './chaos/runner.js';
 export type { ChaosOptions, ChaosReport } from './chaos/runner.js';
@@ -55,3 +48,10 @@ export type { ElectionEntry, FinalRecord, HistoryEntry, RunnerEntry, WriteEntry 
 export { formatReport, formatTable, historySlice, tableRows } from './chaos/report.js';
 export type { FaultTypeRow } from './chaos/report.js';
 export type { ChaosNetwork } from './chaos/network.js';
+export { getFreePort } from './ports.js';
+export { SupervisedChild, spawnWatchdog } from '../process/supervised.js';
+export type { ChildExit, NextOptions, SupervisedOptions } from '../process/supervised.js';
+export { isNodeEvent, parseNodeEvent } from '../process/node-events.js';
+export type { NodeEvent, NodeEventContext, NodeEventFields, NodeEventName, NodeEventOf } from '../process/node-events.js';
+// A fault injector between a client and a server: tests cut, blackhole or delay the traffic.
+export { TcpProxy } from './proxy.js';
