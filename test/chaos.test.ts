@@ -62,30 +62,23 @@ test('leadership: two candidates leading at once is a violation', () => {
   assert.equal(v[0]!.t, ms(150));
 });
 
+/** Leader a frozen for 2.9 s while b is elected; thawed, a's write #7 ends with `outcome`, then a reports lost. */
+const thawedLeader = (outcome: 'ok' | 'fail'): HistoryEntry[] => [
+  ev(0, 'a', 1, 'elected', 10),
+  run(100, { ev: 'sigstop', pid: 1, target: 'a' }),
+  ev(1800, 'b', 2, 'elected', 20),
+  run(3000, { ev: 'sigcont', pid: 1, target: 'a' }),
+  write(3001, 'a', 1, 'attempt', 7, 10),
+  write(3005, 'a', 1, outcome, 7, 10, outcome === 'ok' ? '/chaos/log/r-1' : undefined),
+  ev(3100, 'a', 1, 'lost'),
+];
+
 test('leadership: a frozen leader is not acting; thawed, its fenced attempts are fine until it reports lost', () => {
-  const h = [
-    ev(0, 'a', 1, 'elected', 10),
-    run(100, { ev: 'sigstop', pid: 1, target: 'a' }),
-    ev(1800, 'b', 2, 'elected', 20),
-    run(3000, { ev: 'sigcont', pid: 1, target: 'a' }),
-    write(3001, 'a', 1, 'attempt', 7, 10),
-    write(3005, 'a', 1, 'fail', 7, 10),
-    ev(3006, 'a', 1, 'suspended'),
-    ev(3100, 'a', 1, 'lost'),
-  ];
-  assert.deepEqual(props(h), []);
+  assert.deepEqual(props(thawedLeader('fail')), []);
 });
 
 test('leadership: a thawed leader whose write is acknowledged before it reports lost, while another leads, is a violation', () => {
-  const h = [
-    ev(0, 'a', 1, 'elected', 10),
-    run(100, { ev: 'sigstop', pid: 1, target: 'a' }),
-    ev(1800, 'b', 2, 'elected', 20),
-    run(3000, { ev: 'sigcont', pid: 1, target: 'a' }),
-    write(3001, 'a', 1, 'attempt', 7, 10),
-    write(3005, 'a', 1, 'ok', 7, 10, '/chaos/log/r-1'),
-    ev(3100, 'a', 1, 'lost'),
-  ];
+  const h = thawedLeader('ok');
   assert.match(props(h).join('\n'), /a:1 leads while b:2 also lead/);
   // A short pause: nobody else led, so its acknowledged write is just leadership going on.
   assert.deepEqual(props(h.filter((e) => e.who !== 'b')), []);

@@ -73,7 +73,11 @@ export interface ScheduleOptions {
   servers: number;
 }
 
-/** Relative frequencies: cheap faults more often, the slow ones (server restarts) less. */
+/**
+ * Relative frequencies: cheap faults more often, the slow ones (server restarts) less. Holds
+ * are in session timeouts (T): a long pause 1.3–2 T (past the expiry, which the server rounds up
+ * to its tick), a short one 0.15–0.45 T (shorter than the client's 2/3 T read timeout).
+ */
 const WEIGHTS: Readonly<Record<FaultKind, number>> = {
   'kill-candidate': 3,
   'pause-short': 2,
@@ -129,31 +133,31 @@ function drawStep(rng: Prng, kind: StepKind, o: ScheduleOptions, offsetMs: numbe
   const server = () => rng.int(1, o.servers);
   switch (kind) {
     case 'kill-candidate':
-      return { kind, candidate: candidate(), offsetMs, holdMs: span(0.2, 1.5) };
+      return { kind, candidate: candidate(), offsetMs, holdMs: span(0.2, 1) };
     case 'pause-short':
       return { kind, candidate: candidate(), offsetMs, holdMs: span(0.15, 0.45) };
     case 'pause-long':
-      return { kind, candidate: candidate(), offsetMs, holdMs: span(1.5, 2.5) };
+      return { kind, candidate: candidate(), offsetMs, holdMs: span(1.3, 2) };
     case 'cut-all':
-      return { kind, candidate: candidate(), offsetMs, holdMs: span(0.3, 2) };
+      return { kind, candidate: candidate(), offsetMs, holdMs: span(0.3, 1.5) };
     case 'cut-one':
       return { kind, candidate: candidate(), servers: [server()], offsetMs, holdMs: span(0.5, 1.5) };
     case 'latency':
       return { kind, candidate: candidate(), param: rng.int(20, Math.round(T / 5)), offsetMs, holdMs: span(0.5, 1.5) };
     case 'stall': {
-      const param = span(0.2, 1.5);
+      const param = span(0.2, 1.2);
       return { kind, candidate: candidate(), param, offsetMs, holdMs: param };
     }
     case 'server-restart':
-      return { kind, servers: [server()], offsetMs, holdMs: span(0.2, 1) };
+      return { kind, servers: [server()], offsetMs, holdMs: span(0.1, 0.6) };
     case 'leader-kill':
-      return { kind, offsetMs, holdMs: span(0.2, 1) };
+      return { kind, offsetMs, holdMs: span(0.1, 0.6) };
     case 'isolate-one':
-      return { kind, servers: [server()], offsetMs, holdMs: span(0.5, 2) };
+      return { kind, servers: [server()], offsetMs, holdMs: span(0.5, 1.5) };
     case 'isolate-two': {
       const a = server();
       const b = (a % o.servers) + 1;
-      return { kind, servers: [a, b], offsetMs, holdMs: span(0.5, 2) };
+      return { kind, servers: [a, b], offsetMs, holdMs: span(0.5, 1.5) };
     }
   }
 }
