@@ -120,6 +120,7 @@ class ChaosRun {
   async run(): Promise<ChaosReport> {
     const opts: TestingOptions & { peerProxies: boolean } = { tickTime: this.o.tickTime ?? 250, peerProxies: true, ...(this.o.version ? { version: this.o.version } : {}) };
     this.cluster = await TestingCluster.start(3, opts);
+    const quorumMs = Math.round(performance.now() - this.#started);
     for (const s of this.cluster.servers) if (s.pid) this.pids.add(s.pid);
     this.net = await startChaosNetwork(this.cluster, this.slots.map((s) => s.who));
     const unsupported: FaultKind[] = [...(this.net.capabilities.latency ? [] : (['latency'] as const)), ...(this.net.capabilities.peers ? [] : (['isolate-one', 'isolate-two'] as const))];
@@ -132,12 +133,16 @@ class ChaosRun {
       this.o.signal?.throwIfAborted();
       await this.runFault(fault);
     }
+    const faultsMs = Math.round(performance.now() - this.#started) - quorumMs;
     this.record({ ev: 'shutdown' });
     const final = await this.finish();
     const history = mergeHistory(this.entries);
     const result = checkHistory(history, final, { sessionTimeoutMs: this.T, livenessBoundMs: this.bound });
     const durationMs = Math.round(performance.now() - this.#started);
-    const extra = [`${schedule.length} faults, ${this.slots.length} candidates, session timeout ${this.T} ms, liveness bound ${this.T} + ${this.bound} ms, ${durationMs} ms`];
+    const extra = [
+      `${schedule.length} faults, ${this.slots.length} candidates, session timeout ${this.T} ms, liveness bound ${this.T} + ${this.bound} ms`,
+      `${durationMs} ms: quorum start ${quorumMs}, candidates and faults ${faultsMs}, shutdown and final read ${durationMs - quorumMs - faultsMs}`,
+    ];
     if (unsupported.length > 0) extra.push(`not supported by this harness (left out): ${unsupported.join(', ')}`);
     const writes = history.filter((e) => e.ev === 'write' && e.phase === 'ok').length;
     extra.push(`${writes} writes acknowledged, ${final.records.length} records in the log`);
