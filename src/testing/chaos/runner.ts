@@ -75,6 +75,8 @@ interface Slot {
   /** Its last election event ('started', 'elected', 'following', …). */
   role: string;
   frozen: boolean;
+  /** The stamp of its current process's last write acknowledged ok (0 before any). */
+  lastOk: bigint;
   /** Resolves once the exit of the current child is in the history. */
   exited?: Promise<void>;
 }
@@ -111,7 +113,7 @@ class ChaosRun {
   constructor(readonly o: ChaosOptions) {
     this.T = o.sessionTimeoutMs ?? 1500;
     this.bound = o.livenessBoundMs ?? 4000;
-    this.slots = Array.from({ length: o.candidates ?? 5 }, (_, i) => ({ who: `c${i + 1}`, role: 'none', frozen: false }));
+    this.slots = Array.from({ length: o.candidates ?? 5 }, (_, i) => ({ who: `c${i + 1}`, role: 'none', frozen: false, lastOk: 0n }));
     // Run-time choices (which candidate when the leader is wanted but busy) come from the seed too.
     this.#rng = new Prng((o.seed ^ 0x5bd1e995) >>> 0);
     this.#changed.setMaxListeners(0);
@@ -171,13 +173,16 @@ class ChaosRun {
     slot.child = child;
     slot.role = 'spawned';
     slot.frozen = false;
+    slot.lastOk = 0n;
     this.pids.add(child.pid);
     this.record({ ev: 'spawn', target: slot.who, pid: child.pid });
     child.onLine((line) => {
       const e = parseEntry(line);
       if (!e) return;
       this.entries.push(e);
-      if (e.ev !== 'write' && slot.child === child) slot.role = e.ev;
+      if (slot.child !== child) return;
+      if (e.ev !== 'write') slot.role = e.ev;
+      else if (e.phase === 'ok') slot.lastOk = e.t;
       this.#changed.emit('change');
     });
     slot.exited = child.exited.then((x) => {
@@ -197,15 +202,20 @@ class ChaosRun {
     });
   }
 
-  /** Waits until the quorum serves, one candidate leads and every live one leads or follows. */
-  async settle(ms: number): Promise<boolean> {
+  /**
+   * Waits until the quorum serves, one candidate leads and has had a write acknowledged since
+   * `since` (a thawed leader's belief alone is not leadership: see checkLeadership), and every
+   * live one leads or follows.
+   */
+  async settle(ms: number, since = 0n): Promise<boolean> {
     const cluster = this.cluster as TestingCluster;
     const ok = await cluster.waitForQuorum(ms).then(() => true, () => false);
     return (
       ok &&
       this.waitFor(() => {
         const live = this.slots.filter((s) => s.child && !s.child.exit);
-        return live.filter((s) => LEADING.has(s.role)).length === 1 && live.every((s) => SETTLED_ROLES.has(s.role));
+        const leaders = live.filter((s) => LEADING.has(s.role));
+        return leaders.length === 1 && (leaders[0] as Slot).lastOk > since && live.every((s) => SETTLED_ROLES.has(s.role));
       }, ms)
     );
   }
@@ -215,7 +225,7 @@ class ChaosRun {
     const busy = new Set<string>();
     await Promise.all(f.steps.map((s, i) => this.runStep(f, i, s, busy)));
     this.record({ ev: 'fault', fault: f.index, kind: f.kind, phase: 'healed' });
-    const settled = await this.settle(4 * this.T + 20_000);
+    const settled = await this.settle(4 * this.T + 20_000, now());
     this.record({ ev: 'fault', fault: f.index, kind: f.kind, phase: 'settled', ...(settled ? {} : { detail: 'gave up waiting' }) });
     const leader = this.slots.find((s) => LEADING.has(s.role))?.who ?? 'none';
     this.o.onProgress?.(`fault ${f.index + 1}/${this.o.faults} ${f.kind}${f.kind === 'overlap' ? ` (${f.steps.map((s) => s.kind).join('+')})` : ''}: ${settled ? 'settled' : 'NOT settled'}, leader ${leader}`);
