@@ -30,6 +30,24 @@ export type { JavaLibraryOptions } from './java-library.js';
 // the harness's servers with them, so they are offered here as well.
 export { fourLetterWord, parseSrvr, parseMntr, parseWchp } from '../client/four-letter.js';
 export type { SrvrInfo, FourLetterWordOptions } from '../client/four-letter.js';
+// The chaos run (issue 15): seeded faults on a quorum and candidate processes, and the checker.
+export { runChaos } from './chaos/runner.js';
+export type { ChaosOptions, ChaosReport } from './chaos/runner.js';
+export { checkHistory, checkCleanliness } from './chaos/checker.js';
+export type { CheckOptions, CheckResult, FaultVerdict, FinalState } from './chaos/checker.js';
+export { checkLeadership } from './chaos/leadership.js';
+export type { LeaderCount, LeadershipResult, Violation } from './chaos/leadership.js';
+export { checkFencing } from './chaos/fencing.js';
+export { checkLiveness, faultWindows, leaderlessGaps } from './chaos/liveness.js';
+export type { FaultWindow, Gap, LivenessResult } from './chaos/liveness.js';
+export { makeSchedule, STEP_KINDS } from './chaos/schedule.js';
+export type { FaultKind, FaultStep, ScheduledFault, ScheduleOptions, StepKind } from './chaos/schedule.js';
+export { Prng } from './chaos/prng.js';
+export { formatEntry, mergeHistory, parseEntry } from './chaos/history.js';
+export type { ElectionEntry, FinalRecord, HistoryEntry, RunnerEntry, WriteEntry } from './chaos/history.js';
+export { formatReport, formatTable, historySlice, tableRows } from './chaos/report.js';
+export type { FaultTypeRow } from './chaos/report.js';
+export type { ChaosNetwork } from './chaos/network.js';
 export { getFreePort } from './ports.js';
 export { SupervisedChild, spawnWatchdog } from '../process/supervised.js';
 export type { ChildExit, NextOptions, SupervisedOptions } from '../process/supervised.js';
