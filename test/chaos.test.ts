@@ -84,6 +84,26 @@ test('leadership: a thawed leader whose write is acknowledged before it reports 
   assert.deepEqual(props(h.filter((e) => e.who !== 'b')), []);
 });
 
+test('leadership: a thawed leader acknowledged a write it sent before the freeze: no act of leading now (the long run of seed 20261202, fault #933)', () => {
+  // The reply waited in the socket while `a` was stopped; the record committed before b's
+  // election, which the fencing check sees in commit order.
+  const h = [
+    ev(0, 'a', 1, 'elected', 10),
+    write(90, 'a', 1, 'attempt', 7, 10),
+    run(100, { ev: 'sigstop', pid: 1, target: 'a' }),
+    ev(1800, 'b', 2, 'elected', 20),
+    run(3000, { ev: 'sigcont', pid: 1, target: 'a' }),
+    write(3000.5, 'a', 1, 'ok', 7, 10, '/chaos/log/r-1'),
+    ev(3001, 'a', 1, 'suspended'),
+    ev(3013, 'a', 1, 'lost'),
+  ];
+  assert.deepEqual(props(h), []);
+  // The same acknowledgement for a write sent after the thaw is leading again.
+  const after = h.filter((e) => !(e.ev === 'write' && e.phase === 'attempt'));
+  after.splice(4, 0, write(3000.2, 'a', 1, 'attempt', 7, 10));
+  assert.match(props(after).join('\n'), /a:1 leads while b:2 also lead/);
+});
+
 test('leadership: writing while suspended, and stamping anything while frozen, are violations', () => {
   assert.match(props([ev(0, 'a', 1, 'elected', 10), ev(10, 'a', 1, 'suspended'), write(20, 'a', 1, 'attempt', 1, 10)]).join(), /a:1 attempted write #1 while not leading/);
   assert.match(props([ev(0, 'a', 1, 'following'), run(10, { ev: 'sigstop', pid: 1, target: 'a' }), ev(20, 'a', 1, 'elected', 10)]).join(), /a:1 acted \(elected\) while frozen/);

@@ -40,14 +40,24 @@ interface Proc {
    * it lost) until it acts as leader again (a write acknowledged ok) or reports lost/suspended.
    */
   doubt: boolean;
+  /** Writes attempted and not yet answered (ok or fail). */
+  pending: Set<number>;
+  /**
+   * The writes pending when it was frozen. One acknowledged after the thaw was sent before the
+   * freeze, by a leader that was leading then: its reply only waited in the socket while the
+   * process was stopped, so it says nothing of leading now (its commit order is the fencing
+   * check's business).
+   */
+  sentBeforeFreeze: Set<number>;
 }
 
 /**
  * Leadership: at no stamp do two processes lead, where a process leads from `elected` or
  * `resumed` until `suspended`, `lost`, `rejoining`, `closed`, its exit (as the runner saw it), or its
  * SIGSTOP (a frozen process is not acting). A process thawed by SIGCONT that led before the
- * freeze leads again only once a write of it is acknowledged ok before it reports `lost` or
- * `suspended`; its writes attempted in between are fenced, not violations. Also a violation: a
+ * freeze leads again only once a write of it *sent after the thaw* is acknowledged ok before it
+ * reports `lost` or `suspended` (an acknowledgement of a write sent before the freeze only waited
+ * in the socket); its writes attempted in between are fenced, not violations. Also a violation: a
  * write attempted while neither leading nor in doubt, and any entry a process stamped while
  * the runner had it frozen.
  */
@@ -57,7 +67,7 @@ export function checkLeadership(history: readonly HistoryEntry[]): LeadershipRes
   const timeline: LeaderCount[] = [{ t: history[0]?.t ?? 0n, leaders: 0 }];
   const proc = (pid: number, name: string) => {
     let p = procs.get(pid);
-    if (!p) procs.set(pid, (p = { name: `${name}:${pid}`, leading: false, frozen: false, frozenLeader: false, doubt: false }));
+    if (!p) procs.set(pid, (p = { name: `${name}:${pid}`, leading: false, frozen: false, frozenLeader: false, doubt: false, pending: new Set(), sentBeforeFreeze: new Set() }));
     return p;
   };
   const startLeading = (p: Proc, t: bigint) => {
@@ -75,9 +85,13 @@ export function checkLeadership(history: readonly HistoryEntry[]): LeadershipRes
       if (p.frozen) violations.push({ property: 'leadership', t: e.t, who: [p.name], message: `${p.name} acted (${e.ev}) while frozen by SIGSTOP` });
       if (e.ev === 'elected' || e.ev === 'resumed') startLeading(p, e.t);
       else if (e.ev === 'suspended' || e.ev === 'lost' || e.ev === 'rejoining' || e.ev === 'closed') p.leading = p.doubt = false;
-      else if (e.ev === 'write' && e.phase === 'attempt' && !p.leading && !p.doubt) {
-        violations.push({ property: 'leadership', t: e.t, who: [p.name], message: `${p.name} attempted write #${e.n} while not leading` });
-      } else if (e.ev === 'write' && e.phase === 'ok' && p.doubt) startLeading(p, e.t);
+      else if (e.ev === 'write') {
+        if (e.phase === 'attempt') p.pending.add(e.n);
+        else p.pending.delete(e.n);
+        if (e.phase === 'attempt' && !p.leading && !p.doubt) {
+          violations.push({ property: 'leadership', t: e.t, who: [p.name], message: `${p.name} attempted write #${e.n} while not leading` });
+        } else if (e.phase === 'ok' && p.doubt && !p.sentBeforeFreeze.has(e.n)) startLeading(p, e.t);
+      }
     }
     const leaders = [...procs.values()].filter((q) => q.leading).length;
     if (leaders !== (timeline[timeline.length - 1] as LeaderCount).leaders) timeline.push({ t: e.t, leaders });
@@ -92,6 +106,7 @@ function onRunner(e: RunnerEntry, proc: (pid: number) => Proc): void {
   switch (e.ev) {
     case 'sigstop':
       p.frozen = true;
+      p.sentBeforeFreeze = new Set(p.pending);
       if (p.leading) (p.leading = false), (p.frozenLeader = true);
       break;
     case 'sigcont':
