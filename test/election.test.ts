@@ -132,6 +132,9 @@ describe('setData', () => {
     const [leader, follower] = a.isLeader ? [a, b] : [b, a];
     try {
       const dataOf = async (e: LeaderElection) => (await admin.getData(path.posix.join(parent, e.status.node!))).data?.toString();
+      // start() resolves once the follower follows, its watches maybe still on the way: wait for
+      // the server to hold all three (the leader's on its node, the follower's on both).
+      await watchesLanded(parent, 3);
       const before = { ...follower.stats };
       await leader.setData('v2');
       assert.equal(await dataOf(leader), 'v2');
