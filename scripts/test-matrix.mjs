@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 const ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 const TEST_DIR = path.join(ROOT, 'dist', 'test');
 /** The suites that talk to ZooKeeper, i.e. what a server release can break. */
-const INTEGRATION = ['client-ops', 'client-session', 'election', 'registry', 'cli', 'harness', 'sasl', 'secure', 'read-only', 'lifecycle', 'children-cache', 'harness-partition'];
+const INTEGRATION = ['client-ops', 'client-session', 'election', 'registry', 'cli', 'harness', 'sasl', 'secure', 'read-only', 'lifecycle', 'children-cache', 'harness-partition', 'election-lease'];
 /** The Node majors the suite is tested on; package.json's `engines` names the same. */
 const NODE_MAJORS = ['20', '22', '24', '26'];
 

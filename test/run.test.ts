@@ -285,6 +285,31 @@ describe('zk-elect run', () => {
 });
 
 describe('zk-elect run on a quorum', () => {
+  test("the leader's server cut off from the quorum, still answering pings: its child is dead before the successor's starts", async () => {
+    const cluster = await TestingCluster.start(3, { peerProxies: true, tickTime: 500 });
+    try {
+      const leaderId = await cluster.waitForQuorum(25_000);
+      const follower = cluster.servers.find((m) => m.id !== leaderId)!;
+      const others = cluster.servers.filter((m) => m.id !== follower.id).map((m) => m.connectString).join(',');
+      const o = scenario();
+      // The server's minimum (2 ticks): its follower answers pings 2.5 s (syncLimit) after the cut.
+      const a = new Run(o, ['--session-timeout', '1000'], {}, follower.connectString);
+      const first = await a.next('child-started', 0, 30_000);
+      const b = new Run(o, [], {}, others);
+      await b.next('following', 0, 30_000);
+      cluster.isolate(follower.id);
+      const suspended = await a.next('suspended', 0, 15_000);
+      assert.match(suspended.reason ?? '', /quorum has not confirmed the session/);
+      await successorStart(o, b);
+      assert.ok(!alive(first.pid), 'the old child still runs');
+      assertNeverTwo(o.log);
+      for (const r of [a, b]) r.proc.kill('SIGTERM');
+      await Promise.all([a.proc.exited, b.proc.exited]);
+    } finally {
+      await cluster.stop();
+    }
+  });
+
   test('a server of the quorum killed and restarted, then the quorum leader killed: the child keeps running, no leadership change', async () => {
     const cluster = await TestingCluster.start(3, { tickTime: 250 });
     try {

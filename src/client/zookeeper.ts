@@ -140,7 +140,11 @@ export class ZooKeeper extends EventEmitter<ZooKeeperEvents> {
   private readonly session: Session;
   private currentState: KeeperState = KeeperState.Disconnected;
   private readonly newerOps = new NewerOps();
-  private readonly clock: Clock;
+  /**
+   * The clock of this client's timers and timestamps ({@link ZooKeeper.lastHeardAt} is on it):
+   * recipes that time leadership use it too, so a test's clock drives them all.
+   */
+  readonly clock: Clock;
   private readonly ended: Promise<void>;
   private markEnded!: () => void;
 

@@ -10,8 +10,10 @@
  *
  * Made safe against the known failures: no orphan node after a lost create reply; leadership
  * claimed only on a node created by the live session; every async continuation tagged with a
- * generation and dropped when stale; leadership suspended while disconnected and reported lost
- * on expiry; automatic re-join with a new session; deletes retried through blips; a vanished
+ * generation and dropped when stale; leadership suspended while disconnected, and while the
+ * quorum has not confirmed the session lately (a {@link QuorumLease}: a server cut off from the
+ * quorum may answer pings for a while after the quorum expired the session), reported lost on
+ * expiry; automatic re-join with a new session; deletes retried through blips; a vanished
  * parent re-created.
  * @module
  */
@@ -26,6 +28,7 @@ import { abortable, withStartSignal, type StartOptions } from './lifecycle.js';
 import { CANDIDATE_PREFIX as PREFIX, DEFAULT_ELECTION } from './defaults.js';
 import { listParticipants, type Participant } from './participants.js';
 import { join, locateCandidate } from './sequence.js';
+import { GAP_SHARE, QuorumLease } from './quorum-lease.js';
 
 /** Where a candidate stands. */
 export type ElectionRole = 'latent' | 'joining' | 'follower' | 'leader' | 'suspended' | 'closed';
@@ -55,9 +58,12 @@ export interface LeaderElectionEvents {
    * or `following`, so it timestamps the start of a failover.
    */
   predecessorGone: [info: { node: string; predecessor: string }];
-  /** The leader lost its connection: leadership is in doubt; pause leader-only work now. */
+  /**
+   * Leadership is in doubt: the leader lost its connection, or reached only a read-only server,
+   * or the quorum has not confirmed its session lately. Pause leader-only work now.
+   */
   suspended: [reason?: string];
-  /** The suspended leader reconnected with its session and node intact: leadership holds. */
+  /** The suspended leader's session, node and lease are confirmed again: leadership holds. */
   resumed: [];
   /** This candidate was leader and is not any more (expiry, resign, close, node deleted). */
   lost: [reason: string];
@@ -85,6 +91,14 @@ export interface LeaderElectionOptions {
    * read the chain. Default `OPEN_ACL_UNSAFE`.
    */
   acl?: readonly ACL[];
+  /**
+   * Confirm leadership through the quorum: while leading, send a `sync` every fortieth of the
+   * session timeout and suspend when a sixth of the timeout or less is left of the lease they
+   * prove ({@link LeaderElection.leaseExpiresAt}). Default true. Without it a leader connected to
+   * a follower cut off from the quorum can lead for up to syncLimit × tickTime after the quorum
+   * expired its session and elected a successor.
+   */
+  quorumLease?: boolean;
 }
 
 /** Counters of what a candidate did, for metrics and for proving the absence of a herd. */
@@ -127,6 +141,9 @@ export class LeaderElection extends EventEmitter<LeaderElectionEvents> {
   );
   private closing: Promise<void> | undefined;
   private readonly unsubscribe: () => void;
+  private readonly leaseEnabled: boolean;
+  /** The lease of the current leadership. */
+  private lease: QuorumLease | undefined;
   /** What this candidate did so far (monotonic counters). */
   readonly stats: ElectionStats = { notifications: 0, rounds: 0, requests: 0, elections: 0 };
 
@@ -145,6 +162,7 @@ export class LeaderElection extends EventEmitter<LeaderElectionEvents> {
     validatePath(this.parent);
     this.data = options.data ?? `${os.hostname()}:${process.pid}`;
     this.nodeOptions = options.acl ? { acl: options.acl } : {};
+    this.leaseEnabled = options.quorumLease ?? true;
     const onState = (s: KeeperState, reason?: string) => this.onSessionState(s, reason);
     const onSession = () => this.schedule();
     session.on('state', onState);
@@ -206,6 +224,16 @@ export class LeaderElection extends EventEmitter<LeaderElectionEvents> {
   /** True while this candidate leads and is connected (false while suspended). */
   get isLeader(): boolean {
     return this.current.role === 'leader';
+  }
+
+  /**
+   * While leading (or suspended), the earliest moment the quorum leader could expire this
+   * candidate's session, on the client's clock ({@link ZooKeeper.clock}, like
+   * `lastHeardAt`): leader-only work that must stop before a successor can be elected must stop
+   * before it. Undefined when not leading or with `quorumLease: false`.
+   */
+  get leaseExpiresAt(): number | undefined {
+    return this.lease?.expiresAt;
   }
 
   /** The fencing epoch while leading: the leader node's czxid (monotonic across leaders). */
@@ -369,6 +397,8 @@ export class LeaderElection extends EventEmitter<LeaderElectionEvents> {
     }
     if (gen !== this.gen) return;
     if (!exists) return this.ownNodeDeleted();
+    // Not before the quorum confirms the session again: the lease's renewal schedules a round.
+    if (this.lease && !this.lease.sound) return;
     this.lead(own);
   }
 
@@ -404,6 +434,7 @@ export class LeaderElection extends EventEmitter<LeaderElectionEvents> {
     this.setStatus({ role: 'leader', node: own.name, leader: own.name, epoch: own.czxid });
     if (was === 'suspended') this.emit('resumed');
     else if (was !== 'leader') {
+      this.startLease();
       this.stats.elections++;
       this.emit('elected', { node: own.name, epoch: own.czxid });
     }
@@ -417,9 +448,35 @@ export class LeaderElection extends EventEmitter<LeaderElectionEvents> {
     this.emit('following', { node: own.name, leader, watching });
   }
 
+  /**
+   * A new leadership's lease. It assumes the session refreshed on the quorum leader a gap
+   * (three tenths of the timeout) ago, the touches of the election's own requests having gone
+   * through a follower that was in touch with the quorum; its syncs prove better within that gap.
+   */
+  private startLease(): void {
+    if (!this.leaseEnabled) return;
+    const zk = this.session.client;
+    const lease = new QuorumLease(this.session, this.parent, zk.clock.now() - zk.sessionTimeout * GAP_SHARE);
+    lease.on('lapsed', (ms) => {
+      if (this.lease !== lease || this.current.role !== 'leader') return;
+      this.setStatus({ ...this.current, role: 'suspended' });
+      this.emit('suspended', `the quorum has not confirmed the session for ${ms} ms (the server connected to may be cut off from it)`);
+    });
+    lease.on('renewed', () => {
+      if (this.lease === lease && this.current.role === 'suspended') this.schedule();
+    });
+    this.lease = lease;
+  }
+
+  private stopLease(): void {
+    this.lease?.stop();
+    this.lease = undefined;
+  }
+
   private loseIfLeading(reason: string): void {
     const r = this.current.role;
     if (r === 'leader' || r === 'suspended') {
+      this.stopLease();
       this.setStatus({ role: 'joining', node: this.own?.name });
       this.emit('lost', reason);
     }

@@ -34,6 +34,8 @@ and ZK_ELECT_ZOOKEEPER in its environment.
   - The connection lost: the command keeps running if the session comes back in time; else
     its process group gets SIGTERM, then SIGKILL, dead before the session could have expired
     on the server (the last reply + the session timeout - a margin; the grace shrinks to fit).
+  - The quorum silent (the server connected to cut off from it, still answering pings): the
+    same, once the lease the leader's syncs prove runs low; the deadline is the lease's end.
   - Leadership lost (session expired, node deleted): SIGTERM, SIGKILL after the grace.
   - The command exits by itself: run leaves the election at once (the next candidate takes
     over) and exits with its exit code (128 + N for signal N); --restart volunteers again.
@@ -282,8 +284,11 @@ class RunProgram {
       this.child?.doubt(this.grace());
     });
     e.on('resumed', () => {
-      this.say('resumed', {}, 'Reconnected with the session intact: still the leader');
+      this.say('resumed', {}, 'Leadership confirmed again (session, node and lease intact): still the leader');
       this.child?.trust();
+      // Stopped in doubt and gone meanwhile: the doubt has cleared, so run it again.
+      const s = e.status;
+      if (!this.child && s.node && s.epoch !== undefined) this.startChild(s.node, s.epoch);
     });
     e.on('lost', (reason) => {
       this.say('lost', { reason }, `No longer the leader (${reason})`);
@@ -298,12 +303,14 @@ class RunProgram {
   }
 
   /**
-   * When the command must be dead (Date.now() ms): the server cannot expire the session before
-   * the last time it answered plus the session timeout, less a margin.
+   * When the command must be dead (Date.now() ms), less a margin: the quorum cannot expire the
+   * session before its lease ends (LeaderElection.leaseExpiresAt), and the connected server
+   * cannot before its last answer plus the session timeout.
    */
   private deadline(): number {
     const zk = this.session!.client;
-    return Date.now() + (zk.lastHeardAt + zk.sessionTimeout - safetyMargin(zk.sessionTimeout) - performance.now());
+    const expiry = Math.min(zk.lastHeardAt + zk.sessionTimeout, this.election?.leaseExpiresAt ?? Infinity);
+    return Date.now() + (expiry - safetyMargin(zk.sessionTimeout) - zk.clock.now());
   }
 
   private startChild(node: string, epoch: bigint): void {
