@@ -45,6 +45,8 @@ type Worker = SupervisedChild<FleetEvent>;
 type Of<K extends FleetEvent['event']> = Extract<FleetEvent, { event: K }>;
 
 const WORKER = path.join(DIST_ROOT, 'bench', 'fleet-worker.js');
+/** Extra node flags for every fleet process, e.g. `--cpu-prof --cpu-prof-dir=/tmp/p` (NODE_OPTIONS refuses --cpu-prof). */
+const WORKER_NODE_ARGS = (process.env.ZK_ELECT_FLEET_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
 
 /** Sends `command` to `w` and waits for its `answer` line (or its error line). */
 async function ask<K extends FleetEvent['event']>(w: Worker, command: string, answer: K, timeoutMs: number): Promise<Of<K>> {
@@ -78,7 +80,7 @@ export async function fleetZkElect(p: FleetParams): Promise<ScaleResult> {
   try {
     for (const n of share) {
       const params: FleetWorkerParams = { connectString: p.connectString, parent, candidates: n, concurrency: p.concurrency, sessionTimeout: p.sessionTimeout };
-      const { cmd, args } = withFileLimit(process.execPath, [WORKER, JSON.stringify(params)], n + FD_HEADROOM);
+      const { cmd, args } = withFileLimit(process.execPath, [...WORKER_NODE_ARGS, WORKER, JSON.stringify(params)], n + FD_HEADROOM);
       const w: Worker = new SupervisedChild<FleetEvent>(cmd, args, { stdin: true });
       const index = workers.length + 1;
       w.onStderr((l) => process.stderr.write(`  [fleet ${index}/${p.processes}] ${l.replace(/^\[bench\] /, '')}\n`));
