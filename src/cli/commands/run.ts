@@ -280,7 +280,7 @@ class RunProgram {
     });
     e.on('suspended', (reason) => {
       const left = Math.round(this.deadline() - Date.now());
-      this.say('suspended', { reason, deadlineInMs: left }, `Connection lost while leading${reason ? ` (${reason})` : ''}: the command is stopped in ${left} ms unless the session comes back`);
+      this.say('suspended', { reason, deadlineInMs: left }, `Leadership in doubt${reason ? ` (${reason})` : ''}: the command is stopped in ${left} ms unless it is confirmed again`);
       this.child?.doubt(this.grace());
     });
     e.on('resumed', () => {
