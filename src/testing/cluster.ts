@@ -10,7 +10,7 @@ import type { TestingClusterMember, TestingEnsemble } from './ensemble.js';
 import type { ZooKeeperInstall } from './install.js';
 import { DEFAULT_TICK_MS, deadlineOf, installOf, serverSettings, startTimeoutOf, tlsInfo, type TestingOptions, type TestingTls } from './options.js';
 import { PeerLinks, type PeerPort } from './peer-links.js';
-import { getFreePorts } from './ports.js';
+import { holdFreePorts } from './ports.js';
 import type { TcpProxy } from './proxy.js';
 import { QUORUM_MODES, ZooKeeperServer, serverById, waitUntil, type PeerSpec } from './server.js';
 import { createTlsMaterial } from './tls.js';
@@ -245,15 +245,17 @@ export class TestingCluster implements TestingEnsemble {
  */
 async function createServers(install: ZooKeeperInstall, size: number, tempDir: string, opts: TestingOptions): Promise<{ servers: ZooKeeperServer[]; links?: PeerLinks }> {
   const perServer = opts.tls ? 4 : 3;
-  const ports = await getFreePorts(size * perServer);
+  const material = opts.tls ? await createTlsMaterial(path.join(tempDir, 'tls'), install.java) : undefined;
+  const held = await holdFreePorts(size * perServer);
+  const ports = held.ports;
   const portsOf = (i: number, k: number) => ports[i * perServer + k] as number;
   const peers: PeerSpec[] = Array.from({ length: size }, (_, i) => ({
     myid: i + 1,
     quorumPort: portsOf(i, 1),
     electionPort: portsOf(i, 2),
   }));
-  const material = opts.tls ? await createTlsMaterial(path.join(tempDir, 'tls'), install.java) : undefined;
-  const links = opts.peerProxies ? await PeerLinks.start(peers) : undefined;
+  // The proxies listen on ports of their own: chosen while the servers' ports are still held.
+  const links = await (opts.peerProxies ? PeerLinks.start(peers) : Promise.resolve(undefined)).finally(() => held.release());
   const servers = peers.map(
     (peer, i) =>
       new ZooKeeperServer(install, {
