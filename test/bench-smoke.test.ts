@@ -62,7 +62,10 @@ function assertTail(t: TailEvidence | undefined, rounds: number, servers: number
   assert.ok(t.loopDelayMs.max >= t.loopDelayMs.p50 && t.loopDelayMs.p50 > 0, JSON.stringify(t.loopDelayMs));
   assert.ok(t.gc.count >= 0 && t.gc.maxMs <= t.gc.totalMs + 1e-9, JSON.stringify(t.gc));
   assert.equal(t.servers?.length, servers, 'one mntr share per server');
-  for (const s of t.servers ?? []) assert.ok(s.requests > 0 && s.after.count >= s.before.count, JSON.stringify(s));
+  // Each client picks a server at random, so with the smoke test's few clients one server may
+  // get none of the run's requests (seen in the fresh-clone CI): all of them together got some.
+  for (const s of t.servers ?? []) assert.ok(s.requests >= 0 && s.after.count >= s.before.count, JSON.stringify(s));
+  assert.ok((t.servers ?? []).reduce((sum, s) => sum + s.requests, 0) > 0, 'the servers answered the run');
 }
 
 function assertReport(r: BenchReport, target: string): void {
