@@ -458,14 +458,19 @@ export class LeaderElection extends EventEmitter<LeaderElectionEvents> {
     const zk = this.session.client;
     const lease = new QuorumLease(this.session, this.parent, zk.clock.now() - zk.sessionTimeout * GAP_SHARE);
     lease.on('lapsed', (ms) => {
-      if (this.lease !== lease || this.current.role !== 'leader') return;
-      this.setStatus({ ...this.current, role: 'suspended' });
-      this.emit('suspended', `the quorum has not confirmed the session for ${ms} ms (the server connected to may be cut off from it)`);
+      if (this.lease === lease) this.suspend(`the quorum has not confirmed the session for ${ms} ms (the server connected to may be cut off from it)`);
     });
     lease.on('renewed', () => {
       if (this.lease === lease && this.current.role === 'suspended') this.schedule();
     });
     this.lease = lease;
+  }
+
+  /** A leader's leadership is in doubt: `suspended` until a round confirms it again. */
+  private suspend(reason?: string): void {
+    if (this.current.role !== 'leader') return;
+    this.setStatus({ ...this.current, role: 'suspended' });
+    this.emit('suspended', reason);
   }
 
   private stopLease(): void {
@@ -492,9 +497,8 @@ export class LeaderElection extends EventEmitter<LeaderElectionEvents> {
     if (state === KeeperState.Disconnected) this.disconnects++;
     if (role === 'closed' || role === 'latent') return;
     // A read-only server means a partition: this leader may be on the minority side.
-    if ((state === KeeperState.Disconnected || state === KeeperState.ConnectedReadOnly) && role === 'leader') {
-      this.setStatus({ ...this.current, role: 'suspended' });
-      this.emit('suspended', state === KeeperState.ConnectedReadOnly ? 'connected to a read-only server (the quorum is partitioned)' : reason);
+    if (state === KeeperState.Disconnected || state === KeeperState.ConnectedReadOnly) {
+      this.suspend(state === KeeperState.ConnectedReadOnly ? 'connected to a read-only server (the quorum is partitioned)' : reason);
     } else if (state === KeeperState.SyncConnected) {
       this.schedule(); // re-verify after every reconnect; resumes a suspended leader
     } else if (state === KeeperState.Expired) {

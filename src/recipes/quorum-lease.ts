@@ -25,7 +25,7 @@
  * @module
  */
 import { EventEmitter } from 'node:events';
-import { KeeperState, type TimerHandle } from '../client/index.js';
+import { KeeperState, type Clock, type TimerHandle } from '../client/index.js';
 import type { SessionKeeper } from './session-keeper.js';
 
 /** One answered sync: when it was sent and when its answer came, on the client's clock (ms). */
@@ -85,6 +85,8 @@ export class QuorumLease extends EventEmitter<QuorumLeaseEvents> {
   #inFlight = false;
   #sound = true;
   #timer: TimerHandle | undefined;
+  /** The clock of the client the lease began on, which its timer runs on. */
+  readonly #clock: Clock;
   readonly #onState = (state: KeeperState) => this.onState(state);
 
   /**
@@ -101,6 +103,7 @@ export class QuorumLease extends EventEmitter<QuorumLeaseEvents> {
     this.#confirmedAt = confirmedAt;
     session.on('state', this.#onState);
     const zk = session.client;
+    this.#clock = zk.clock;
     this.#timer = zk.clock.setInterval(() => this.tick(), Math.max(10, Math.round(zk.sessionTimeout * SYNC_SHARE)));
     this.send();
   }
@@ -117,7 +120,7 @@ export class QuorumLease extends EventEmitter<QuorumLeaseEvents> {
 
   /** Stops the syncs and the reports. Idempotent. */
   stop(): void {
-    this.session.client.clock.clearInterval(this.#timer);
+    this.#clock.clearInterval(this.#timer);
     this.#timer = undefined;
     this.session.off('state', this.#onState);
     this.#connection++;

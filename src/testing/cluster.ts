@@ -255,7 +255,12 @@ async function createServers(install: ZooKeeperInstall, size: number, tempDir: s
     electionPort: portsOf(i, 2),
   }));
   // The proxies listen on ports of their own: chosen while the servers' ports are still held.
-  const links = await (opts.peerProxies ? PeerLinks.start(peers) : Promise.resolve(undefined)).finally(() => held.release());
+  let links: PeerLinks | undefined;
+  try {
+    if (opts.peerProxies) links = await PeerLinks.start(peers);
+  } finally {
+    await held.release();
+  }
   const servers = peers.map(
     (peer, i) =>
       new ZooKeeperServer(install, {

@@ -286,9 +286,7 @@ class RunProgram {
     e.on('resumed', () => {
       this.say('resumed', {}, 'Leadership confirmed again (session, node and lease intact): still the leader');
       this.child?.trust();
-      // Stopped in doubt and gone meanwhile: the doubt has cleared, so run it again.
-      const s = e.status;
-      if (!this.child && s.node && s.epoch !== undefined) this.startChild(s.node, s.epoch);
+      this.runAgainIfLeading(); // stopped in doubt and gone meanwhile
     });
     e.on('lost', (reason) => {
       this.say('lost', { reason }, `No longer the leader (${reason})`);
@@ -354,9 +352,13 @@ class RunProgram {
       return;
     }
     this.show(this.election?.isLeader ? 'stopped' : 'waiting');
-    // Stopped in doubt, and the doubt has cleared meanwhile: run it again.
+    this.runAgainIfLeading(); // stopped in doubt, and the doubt has cleared meanwhile
+  }
+
+  /** Starts the command again when it was stopped in doubt and leadership holds after all. */
+  private runAgainIfLeading(): void {
     const s = this.election?.status;
-    if (s?.role === 'leader' && s.node && s.epoch !== undefined) this.startChild(s.node, s.epoch);
+    if (!this.child && s?.role === 'leader' && s.node && s.epoch !== undefined) this.startChild(s.node, s.epoch);
   }
 
   private onSignal(signal: NodeJS.Signals): void {
