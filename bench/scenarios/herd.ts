@@ -154,7 +154,10 @@ export async function herdZkElect(p: HerdParams): Promise<HerdResult> {
     impl: 'zk-elect',
     closePackets: 1, // election.close() on its own, connected session: closeSession only
     async join() {
-      const e = await LeaderElection.start(p.server.connectString, { parent, data: 'bench', zookeeper: { sessionTimeout: p.sessionTimeout } });
+      // Without the quorum lease: its syncs (the leader's alone, one per T/40 whatever the number
+      // of candidates) are steady traffic like the pings, which the server's packet count would
+      // have to tell apart from the failover's requests at the edges of every window.
+      const e = await LeaderElection.start(p.server.connectString, { parent, data: 'bench', quorumLease: false, zookeeper: { sessionTimeout: p.sessionTimeout } });
       e.on('error', (err) => log(`zk-elect candidate error: ${(err as Error).message}`));
       return {
         get isLeader() {
