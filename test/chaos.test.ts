@@ -198,16 +198,21 @@ test('schedule: the same seed gives the same schedule, another seed another; kin
   assert.deepEqual([a.next(), a.next()], [b.next(), b.next()]);
 });
 
-test('a short seeded chaos run finds no violation and leaves nothing behind', { timeout: 150_000 }, async () => {
+test('a short seeded chaos run, with zk-elect run candidates among them, finds no violation and leaves nothing behind', { timeout: 240_000 }, async () => {
   const started = Date.now();
-  const report = await runChaos({ seed: 20261202, faults: 30, sessionTimeoutMs: 1500 });
+  const report = await runChaos({ seed: 20261202, faults: 50, sessionTimeoutMs: 1500, runCandidates: 2 });
   const seconds = (Date.now() - started) / 1000;
   console.log(report.text);
   assert.equal(report.ok, true, report.text);
-  assert.equal(report.result.faults.length, 30);
+  assert.equal(report.result.faults.length, 50);
   assert.ok(report.final.records.length > 0, 'the leaders wrote');
   assert.ok(report.history.some((e) => e.ev === 'sigcont'), 'a pause was injected');
-  assert.ok(seconds < 100, `took ${seconds} s`);
-  const pids = report.history.flatMap((e) => (e.ev === 'spawn' && 'pid' in e && e.pid ? [e.pid] : []));
+  assert.ok(seconds < 200, `took ${seconds} s`);
+  // The run candidates (c4, c5) led too: their commands started, wrote, and were seen dead.
+  const commands = report.history.filter((e) => e.ev === 'elected' && 'reason' in e && e.reason === 'started by zk-elect run');
+  assert.ok(commands.length > 0, 'a zk-elect run candidate led');
+  assert.ok(report.final.records.some((r) => r.who === 'c4' || r.who === 'c5'), 'a command wrote');
+  const pids = report.history.flatMap((e) => ((e.ev === 'spawn' || e.ev === 'exit') && 'pid' in e && e.pid ? [e.pid] : []));
+  assert.ok(commands.every((c) => 'pid' in c && pids.includes(c.pid as number)), "every command's death is in the history");
   assert.ok(pids.length >= 5 && pids.every((pid) => !alive(pid)));
 });

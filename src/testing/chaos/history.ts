@@ -42,11 +42,13 @@ export interface WriteEntry {
  * What the runner did: a fault injected, healed, settled (`fault`), and its actions on candidate
  * processes (`spawn`, `exit`, `sigkill`, `sigstop`, `sigcont`). `sigstop` is stamped once the
  * signal is sent and `sigcont` just before, so the frozen window lies inside the real one.
+ * `observed` notes a line a `zk-elect run` candidate printed (stamped on arrival, for reading
+ * the history; the checker follows its command's entries, not these).
  */
 export interface RunnerEntry {
   t: bigint;
   who: 'runner';
-  ev: 'fault' | 'spawn' | 'exit' | 'sigkill' | 'sigstop' | 'sigcont' | 'shutdown';
+  ev: 'fault' | 'spawn' | 'exit' | 'sigkill' | 'sigstop' | 'sigcont' | 'observed' | 'shutdown';
   /** The fault's index in the schedule (with `fault`). */
   fault?: number;
   kind?: string;

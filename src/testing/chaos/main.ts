@@ -1,5 +1,5 @@
 /**
- * `npm run chaos -- --seed S --faults N [--candidates C] [--session-timeout MS] [--bound MS]`:
+ * `npm run chaos -- --seed S --faults N [--candidates C] [--run-candidates R] [--session-timeout MS] [--bound MS]`:
  * a chaos run from the command line. Prints the report (table, seed, violations with their
  * history slices) on stdout and progress on stderr. Exit 0 without violations, 1 with any,
  * 2 for bad flags, 130 on Ctrl-C (after stopping and deleting everything it started).
@@ -14,6 +14,8 @@ const USAGE = `Usage: npm run chaos -- --seed S --faults N [flags]
   --seed <n>             seeds the fault schedule (default: random, printed)
   --faults <n>           faults to inject (default 50)
   --candidates <n>       candidate processes (default 5)
+  --run-candidates <n>   how many of them are zk-elect run candidates (default 2), whose
+                         command writes while run leads; the others are LeaderElection programs
   --session-timeout <ms> the candidates' session timeout (default 1500)
   --bound <ms>           liveness: a leader within session timeout + this after a heal (default 4000)
   --history <file>       also write the merged history there, one JSON line per entry
@@ -28,13 +30,14 @@ function intFlag(values: Record<string, unknown>, name: string, fallback: number
 }
 
 async function main(): Promise<number> {
-  let flags: { seed: number; faults: number; candidates: number; T: number; bound: number; history?: string; quiet: boolean };
+  let flags: { seed: number; faults: number; candidates: number; runCandidates: number; T: number; bound: number; history?: string; quiet: boolean };
   try {
     const { values } = parseArgs({
       options: {
         seed: { type: 'string' },
         faults: { type: 'string' },
         candidates: { type: 'string' },
+        'run-candidates': { type: 'string' },
         'session-timeout': { type: 'string' },
         bound: { type: 'string' },
         history: { type: 'string' },
@@ -49,11 +52,13 @@ async function main(): Promise<number> {
       seed: intFlag(values, 'seed', Math.floor(Math.random() * 2 ** 31), 0),
       faults: intFlag(values, 'faults', 50, 0),
       candidates: intFlag(values, 'candidates', 5, 2),
+      runCandidates: intFlag(values, 'run-candidates', 2, 0),
       T: intFlag(values, 'session-timeout', 1500, 500),
       bound: intFlag(values, 'bound', 4000, 0),
       quiet: values.quiet === true,
       ...(values.history ? { history: values.history } : {}),
     };
+    if (flags.runCandidates > flags.candidates) throw new TypeError(`--run-candidates (${flags.runCandidates}) cannot exceed --candidates (${flags.candidates})`);
   } catch (err) {
     console.error(`chaos: ${(err as Error).message}\n\n${USAGE}`);
     return 2;
@@ -69,6 +74,7 @@ async function main(): Promise<number> {
       seed: flags.seed,
       faults: flags.faults,
       candidates: flags.candidates,
+      runCandidates: flags.runCandidates,
       sessionTimeoutMs: flags.T,
       livenessBoundMs: flags.bound,
       signal: abort.signal,

@@ -5,17 +5,16 @@
  * @module
  */
 import { EventEmitter } from 'node:events';
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
 import { ZooKeeper } from '../../client/index.js';
-import { SupervisedChild } from '../../process/supervised.js';
 import { TestingCluster } from '../cluster.js';
 import type { TestingOptions } from '../options.js';
 import { checkHistory, type CheckResult, type FinalState } from './checker.js';
-import { mergeHistory, now, parseEntry, type FinalRecord, type HistoryEntry, type RunnerEntry } from './history.js';
+import { mergeHistory, now, type FinalRecord, type HistoryEntry, type RunnerEntry } from './history.js';
 import { startChaosNetwork, type ChaosNetwork } from './network.js';
 import { Prng } from './prng.js';
 import { formatReport } from './report.js';
+import { CandidateSlot, isAlive } from './slot.js';
 import { makeSchedule, STEP_KINDS, type FaultKind, type FaultStep, type ScheduledFault } from './schedule.js';
 
 /** Options of {@link runChaos}. */
@@ -26,6 +25,11 @@ export interface ChaosOptions {
   faults: number;
   /** Candidate processes (default 5). */
   candidates?: number;
+  /**
+   * How many of them are `zk-elect run` candidates (default 2; the others are `LeaderElection`
+   * programs): the last ones, so c4 and c5 of the default five.
+   */
+  runCandidates?: number;
   /** The candidates' session timeout (ms, default 1500). */
   sessionTimeoutMs?: number;
   /** The servers' tickTime (ms, default 250: sessions of 500–5000 ms). */
@@ -64,22 +68,8 @@ export interface ChaosReport {
 
 const PARENT = '/chaos/election';
 const LOG = '/chaos/log';
-const CANDIDATE_JS = fileURLToPath(new URL('./candidate.js', import.meta.url));
 const LEADING = new Set(['elected', 'resumed']);
 const SETTLED_ROLES = new Set(['elected', 'resumed', 'following']);
-
-/** One candidate name and its current process. */
-interface Slot {
-  who: string;
-  child?: SupervisedChild;
-  /** Its last election event ('started', 'elected', 'following', …). */
-  role: string;
-  frozen: boolean;
-  /** The stamp of its current process's last write acknowledged ok (0 before any). */
-  lastOk: bigint;
-  /** Resolves once the exit of the current child is in the history. */
-  exited?: Promise<void>;
-}
 
 /**
  * Runs a chaos run and checks it. Blocks for the whole run (about 2–3 s per fault at the
@@ -101,7 +91,7 @@ class ChaosRun {
   readonly T: number;
   readonly bound: number;
   readonly entries: HistoryEntry[] = [];
-  readonly slots: Slot[];
+  readonly slots: CandidateSlot[];
   readonly pids = new Set<number>();
   readonly #changed = new EventEmitter();
   readonly #rng: Prng;
@@ -113,7 +103,18 @@ class ChaosRun {
   constructor(readonly o: ChaosOptions) {
     this.T = o.sessionTimeoutMs ?? 1500;
     this.bound = o.livenessBoundMs ?? 4000;
-    this.slots = Array.from({ length: o.candidates ?? 5 }, (_, i) => ({ who: `c${i + 1}`, role: 'none', frozen: false, lastOk: 0n }));
+    const count = o.candidates ?? 5;
+    const runs = Math.min(count, o.runCandidates ?? 2);
+    const ctx = {
+      parent: PARENT,
+      logPath: LOG,
+      sessionTimeoutMs: this.T,
+      writeIntervalMs: o.writeIntervalMs ?? 25,
+      record: (e: Omit<RunnerEntry, 't' | 'who'>) => this.record(e),
+      push: (e: HistoryEntry) => (this.entries.push(e), this.#changed.emit('change')),
+      pids: this.pids,
+    };
+    this.slots = Array.from({ length: count }, (_, i) => new CandidateSlot(`c${i + 1}`, i >= count - runs ? 'run' : 'election', ctx, () => this.#changed.emit('change')));
     // Run-time choices (which candidate when the leader is wanted but busy) come from the seed too.
     this.#rng = new Prng((o.seed ^ 0x5bd1e995) >>> 0);
     this.#changed.setMaxListeners(0);
@@ -129,7 +130,7 @@ class ChaosRun {
     const kinds = (this.o.kinds ?? [...STEP_KINDS, 'overlap']).filter((k) => !unsupported.includes(k));
     const schedule = makeSchedule({ seed: this.o.seed, faults: this.o.faults, kinds, sessionTimeoutMs: this.T, candidates: this.slots.length, servers: 3 });
     await this.prepare();
-    for (const slot of this.slots) this.spawn(slot);
+    for (const slot of this.slots) slot.spawn(this.net.connectString(slot.who));
     await this.settle(60_000);
     for (const fault of schedule) {
       this.o.signal?.throwIfAborted();
@@ -142,7 +143,7 @@ class ChaosRun {
     const result = checkHistory(history, final, { sessionTimeoutMs: this.T, livenessBoundMs: this.bound });
     const durationMs = Math.round(performance.now() - this.#started);
     const extra = [
-      `${schedule.length} faults, ${this.slots.length} candidates, session timeout ${this.T} ms, liveness bound ${this.T} + ${this.bound} ms`,
+      `${schedule.length} faults, ${this.slots.length} candidates (${this.slots.filter((s) => s.kind === 'run').length} of them zk-elect run), session timeout ${this.T} ms, liveness bound ${this.T} + ${this.bound} ms`,
       `${durationMs} ms: quorum start ${quorumMs}, candidates and faults ${faultsMs}, shutdown and final read ${durationMs - quorumMs - faultsMs}`,
     ];
     if (unsupported.length > 0) extra.push(`not supported by this harness (left out): ${unsupported.join(', ')}`);
@@ -167,30 +168,6 @@ class ChaosRun {
     this.#changed.emit('change');
   }
 
-  spawn(slot: Slot): void {
-    const net = this.net as ChaosNetwork;
-    const child = new SupervisedChild(process.execPath, [CANDIDATE_JS, slot.who, net.connectString(slot.who), PARENT, LOG, String(this.T), String(this.o.writeIntervalMs ?? 25)]);
-    slot.child = child;
-    slot.role = 'spawned';
-    slot.frozen = false;
-    slot.lastOk = 0n;
-    this.pids.add(child.pid);
-    this.record({ ev: 'spawn', target: slot.who, pid: child.pid });
-    child.onLine((line) => {
-      const e = parseEntry(line);
-      if (!e) return;
-      this.entries.push(e);
-      if (slot.child !== child) return;
-      if (e.ev !== 'write') slot.role = e.ev;
-      else if (e.phase === 'ok') slot.lastOk = e.t;
-      this.#changed.emit('change');
-    });
-    slot.exited = child.exited.then((x) => {
-      this.record({ ev: 'exit', target: slot.who, pid: child.pid, detail: x.signal ?? `code ${x.code}` });
-      if (slot.child === child) slot.role = 'exited';
-    });
-  }
-
   /** Resolves true once `cond` holds (checked at every new history entry), false after `ms`. */
   waitFor(cond: () => boolean, ms: number): Promise<boolean> {
     return new Promise((resolve) => {
@@ -213,9 +190,9 @@ class ChaosRun {
     return (
       ok &&
       this.waitFor(() => {
-        const live = this.slots.filter((s) => s.child && !s.child.exit);
+        const live = this.slots.filter((s) => s.live);
         const leaders = live.filter((s) => LEADING.has(s.role));
-        return leaders.length === 1 && (leaders[0] as Slot).lastOk > since && live.every((s) => SETTLED_ROLES.has(s.role));
+        return leaders.length === 1 && (leaders[0] as CandidateSlot).lastOk > since && live.every((s) => SETTLED_ROLES.has(s.role));
       }, ms)
     );
   }
@@ -232,8 +209,8 @@ class ChaosRun {
   }
 
   /** Picks the step's candidate: the leader (or the named one) unless busy, dead or frozen; else another. */
-  pick(step: FaultStep, busy: Set<string>): Slot | undefined {
-    const free = this.slots.filter((s) => !busy.has(s.who) && s.child && !s.child.exit && !s.frozen);
+  pick(step: FaultStep, busy: Set<string>): CandidateSlot | undefined {
+    const free = this.slots.filter((s) => !busy.has(s.who) && s.live && !s.frozen);
     const wanted = step.candidate === 'leader' ? free.find((s) => LEADING.has(s.role)) : this.slots[step.candidate ?? 0];
     const slot = wanted && free.includes(wanted) ? wanted : free.length > 0 ? this.#rng.pick(free) : undefined;
     if (slot) busy.add(slot.who);
@@ -248,9 +225,8 @@ class ChaosRun {
     if (step.candidate !== undefined) {
       const slot = this.pick(step, busy);
       if (!slot) return;
-      const child = slot.child as SupervisedChild;
-      stamp('inject', { target: slot.who, pid: child.pid });
-      await this.candidateFault(step, slot, child, net);
+      stamp('inject', { target: slot.who, pid: slot.child?.pid });
+      await this.candidateFault(step, slot, net);
       stamp('heal', { target: slot.who });
       return;
     }
@@ -277,22 +253,18 @@ class ChaosRun {
     }
   }
 
-  async candidateFault(step: FaultStep, slot: Slot, child: SupervisedChild, net: ChaosNetwork): Promise<void> {
+  async candidateFault(step: FaultStep, slot: CandidateSlot, net: ChaosNetwork): Promise<void> {
     switch (step.kind) {
       case 'kill-candidate':
-        this.record({ ev: 'sigkill', target: slot.who, pid: child.pid });
-        child.kill('SIGKILL');
-        await slot.exited;
+        await slot.kill();
         await this.sleep(step.holdMs);
-        this.spawn(slot);
+        slot.spawn(net.connectString(slot.who));
         return;
       case 'pause-short':
       case 'pause-long':
-        await this.freeze(slot, child);
+        await slot.freeze();
         await this.sleep(step.holdMs);
-        this.record({ ev: 'sigcont', target: slot.who, pid: child.pid });
-        slot.frozen = false;
-        child.kill('SIGCONT');
+        slot.thaw();
         return;
       case 'cut-all':
       case 'cut-one':
@@ -309,15 +281,6 @@ class ChaosRun {
     }
     await this.sleep(step.holdMs);
     await net.heal(slot.who);
-  }
-
-  /** SIGSTOPs the child and stamps `sigstop` once the kernel reports it stopped (so nothing it stamps comes after). */
-  async freeze(slot: Slot, child: SupervisedChild): Promise<void> {
-    slot.frozen = true;
-    child.kill('SIGSTOP');
-    const deadline = Date.now() + 1000;
-    while (!isStopped(child.pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 1));
-    this.record({ ev: 'sigstop', target: slot.who, pid: child.pid });
   }
 
   sleep(ms: number): Promise<void> {
@@ -341,14 +304,7 @@ class ChaosRun {
   }
 
   async stopCandidates(): Promise<void> {
-    await Promise.all(
-      this.slots.map(async (s) => {
-        if (!s.child) return;
-        if (s.frozen) s.child.kill('SIGCONT');
-        await s.child.stop(5000);
-        await s.exited;
-      }),
-    );
+    await Promise.all(this.slots.map((s) => s.stop()));
   }
 
   async readFinal(): Promise<{ records: FinalRecord[]; candidateNodes: string[] }> {
@@ -385,24 +341,5 @@ class ChaosRun {
       await this.cluster?.stop().catch(() => undefined);
     })();
     return this.#cleaned;
-  }
-}
-
-/** Whether Linux reports `pid` stopped (state T); true elsewhere, where /proc is missing. */
-function isStopped(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('T');
-  } catch {
-    return true;
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
   }
 }
