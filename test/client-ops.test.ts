@@ -166,6 +166,19 @@ describe('reads and writes', () => {
     await assert.rejects(zk.getChildren(p + '/none'), NoNodeError);
   });
 
+  test('listChildren: the names of getChildren, decoded on demand, and the same one-time child watch', async () => {
+    const p = base();
+    await zk.create(p);
+    for (const c of ['c_0000000007', 'zürich', 'c_0000000003']) await zk.create(`${p}/${c}`);
+    const list = await zk.listChildren(p);
+    assert.deepEqual(list.toArray().sort(), (await zk.getChildren(p)).sort());
+    assert.deepEqual([...list.sequences(Buffer.from('c_'))].filter((x) => !Number.isNaN(x)).sort(), [3, 7]);
+    const fired = new Promise<EventType>((resolve) => void zk.listChildren(p, (e) => resolve(e.type)));
+    await zk.create(`${p}/another`);
+    assert.equal(await fired, EventType.NodeChildrenChanged);
+    await assert.rejects(zk.listChildren(p + '/none'), NoNodeError);
+  });
+
   test('delete: NotEmpty (-111), BadVersion, NoNode; exists reports null after', async () => {
     const p = base();
     await zk.create(p);

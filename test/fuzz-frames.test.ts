@@ -15,6 +15,7 @@ import fc from 'fast-check';
 import { DecodeError, FrameDecoder, FrameTooLargeError, Reader, Writer, decodeConnectResponse, type ConnectResponse } from '../src/protocol/index.js';
 import { readMultiResults, type MultiResult } from '../src/protocol/multi.js';
 import { readACL, readStat, readWatcherEvent, writeACL, type ACL, type Stat } from '../src/protocol/records.js';
+import { NameList } from '../src/protocol/name-list.js';
 import { readCreate2, readGetACL, readGetChildren2, readGetData, readReplyHeader, readStrings } from '../src/protocol/responses.js';
 import { readMultiReadResults, type MultiReadResult } from '../src/protocol/multi-read.js';
 import { ErrorCode, EventType, KeeperState, OpCode, Xid } from '../src/protocol/constants.js';
@@ -123,6 +124,7 @@ const CODECS: Codec<any>[] = [
   codec('Create2Response', rec({ path: text, stat: arbStat }), (w, v) => writeFullStat(w.string(v.path), v.stat), readCreate2),
   codec('GetDataResponse', rec({ data: fc.option(bytes(), { nil: null }), stat: arbStat }), (w, v) => writeFullStat(w.buffer(v.data), v.stat), readGetData),
   codec('GetChildrenResponse', strings, (w, v) => void w.vector(v, (x, s) => void x.string(s)), readStrings),
+  codec('GetChildrenResponse as a NameList', strings, (w, v) => void w.vector(v, (x, s) => void x.string(s)), (r) => NameList.read(r).toArray()),
   codec('GetChildren2Response', rec({ children: strings, stat: arbStat }), (w, v) => writeFullStat(w.vector(v.children, (x, s) => void x.string(s)), v.stat), readGetChildren2),
   codec('GetACLResponse', rec({ acl: fc.array(arbACL, { maxLength: 4 }), stat: arbStat }), (w, v) => writeFullStat(w.vector(v.acl, writeACL), v.stat), readGetACL),
   codec('MultiResponse', arbMulti, writeMulti, readMultiResults),

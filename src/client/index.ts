@@ -22,6 +22,7 @@ export type { FourLetterWordOptions, SrvrInfo } from './four-letter.js';
 export type { ConnectString, HostPort } from './connect-string.js';
 export { validatePath } from './path.js';
 export type { Data } from './validate.js';
+export { NameList } from '../protocol/name-list.js';
 export { AddWatchMode, CreateMode, ErrorCode, EventType, KeeperState, Perms, WatcherType } from '../protocol/constants.js';
 export { OPEN_ACL_UNSAFE, CREATOR_ALL_ACL, READ_ACL_UNSAFE } from '../protocol/records.js';
 export type { ACL, Id, Stat } from '../protocol/records.js';

@@ -7,6 +7,7 @@ import type tls from 'node:tls';
 import { AddWatchMode, CreateMode, ErrorCode, EventType, KeeperState, OpCode, WatcherType } from '../protocol/constants.js';
 import { encodeMulti, readMultiResults } from '../protocol/multi.js';
 import { encodeMultiRead, readMultiReadResults } from '../protocol/multi-read.js';
+import { NameList } from '../protocol/name-list.js';
 import type { Reader } from '../protocol/reader.js';
 import { OPEN_ACL_UNSAFE, readStat, type ACL, type Stat } from '../protocol/records.js';
 import * as req from '../protocol/requests.js';
@@ -445,11 +446,25 @@ export class ZooKeeper extends EventEmitter<ZooKeeperEvents> {
    * A watcher fires once on NodeChildrenChanged or NodeDeleted. @throws NoNodeError, NoAuthError.
    */
   async getChildren(path: string, watcher?: Watcher): Promise<string[]> {
+    return this.children(path, watcher, res.readStrings);
+  }
+
+  /**
+   * Like {@link ZooKeeper.getChildren}, resolving with a {@link NameList}: the names kept as
+   * the reply's bytes and decoded one at a time on demand, for a listing of thousands read for
+   * a few of its names (an election's round reads the leader and the predecessor).
+   * @throws NoNodeError, NoAuthError.
+   */
+  async listChildren(path: string, watcher?: Watcher): Promise<NameList> {
+    return this.children(path, watcher, NameList.read);
+  }
+
+  private children<T>(path: string, watcher: Watcher | undefined, decode: (r: Reader) => T): Promise<T> {
     const frame = req.writePathWatch(req.requestWriter(OpCode.getChildren, path.length + 8), this.path(path), !!watcher).finish();
     return this.send(frame, (err, r) => {
       if (err !== 0) throw errorFromCode(err, path);
       if (watcher) this.session.watches.add('child', path, watcher);
-      return res.readStrings(r);
+      return decode(r);
     });
   }
 

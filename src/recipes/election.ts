@@ -280,7 +280,7 @@ export class LeaderElection extends EventEmitter<LeaderElectionEvents> {
     if (this.current.role === 'leader' || this.current.role === 'suspended') return this.holdLeadership(own, gen);
     this.stats.requests++;
     const listedOn = this.disconnects;
-    const at = locateCandidate(await zk.getChildren(this.parent), PREFIX, own.name);
+    const at = locateCandidate(await zk.listChildren(this.parent), PREFIX, own.name);
     if (gen !== this.gen) return;
     if (!at.found) return this.ownNodeDeleted();
     // The node was created by this session and the session is live (we just listed on it),

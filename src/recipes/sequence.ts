@@ -2,6 +2,7 @@
  * Helpers for sequential znode names (`c_0000000007`): parsing and ordering.
  * @module
  */
+import { NameList } from '../client/index.js';
 
 /** The 10-digit (or negative, after the signed 32-bit counter wraps) suffix ZooKeeper appends. */
 const SUFFIX = /(-?\d{10})$/;
@@ -50,27 +51,34 @@ export interface CandidatePosition {
 /**
  * The leader and the predecessor of `own` in a listing, in one pass and the order of
  * {@link sortCandidates}, without sorting: a candidate's round runs on every predecessor change,
- * and at thousands of candidates a sort per round is most of its CPU.
+ * and at thousands of candidates a sort per round is most of its CPU. Given a
+ * {@link NameList} (`ZooKeeper.listChildren`), it decodes only the names it returns.
  */
-export function locateCandidate(children: readonly string[], prefix: string, own: string): CandidatePosition {
+export function locateCandidate(children: readonly string[] | NameList, prefix: string, own: string): CandidatePosition {
   const ownSeq = candidateSequence(own, prefix);
+  if (ownSeq === undefined) return { found: false }; // a name that is no candidate is never found
+  const listed = children instanceof NameList;
+  const seqs = listed ? children.sequences(Buffer.from(prefix)) : Float64Array.from(children, (c) => candidateSequence(c, prefix) ?? NaN);
+  const ownBytes = listed ? Buffer.from(own) : undefined;
+  const nameOf = (i: number) => (i < 0 ? own : ((listed ? children.at(i) : children[i]) as string));
+  // Names are compared only on a tie of sequences, which distinct names of one prefix never have.
+  const precedes = (a: number, ai: number, b: number, bi: number) => a < b || (a === b && nameOf(ai) < nameOf(bi));
   let found = false;
-  let first: string | undefined;
-  let firstSeq = 0;
-  let predecessor: string | undefined;
-  let predSeq = 0;
-  for (const c of children) {
-    if (c === own) {
-      found = ownSeq !== undefined; // a name that is no candidate is never found
+  let first = -1;
+  let pred = -1;
+  for (let i = 0; i < seqs.length; i++) {
+    const seq = seqs[i] as number;
+    if (Number.isNaN(seq)) continue;
+    if (seq === ownSeq && (listed ? children.is(i, ownBytes as Buffer) : children[i] === own)) {
+      found = true;
       continue;
     }
-    const seq = candidateSequence(c, prefix);
-    if (seq === undefined) continue;
-    if (first === undefined || before(seq, c, firstSeq, first)) (first = c), (firstSeq = seq);
-    if (ownSeq !== undefined && before(seq, c, ownSeq, own) && (predecessor === undefined || before(predSeq, predecessor, seq, c))) (predecessor = c), (predSeq = seq);
+    if (first < 0 || precedes(seq, i, seqs[first] as number, first)) first = i;
+    if (precedes(seq, i, ownSeq, -1) && (pred < 0 || precedes(seqs[pred] as number, pred, seq, i))) pred = i;
   }
-  if (found && ownSeq !== undefined && (first === undefined || before(ownSeq, own, firstSeq, first))) first = own;
-  return found ? { found, first, predecessor } : { found };
+  if (!found) return { found };
+  const leader = first < 0 || precedes(ownSeq, -1, seqs[first] as number, first) ? own : nameOf(first);
+  return { found, first: leader, predecessor: pred < 0 ? undefined : nameOf(pred) };
 }
 
 /** (seq, name) order: the election order. */
