@@ -103,9 +103,19 @@ function execute(run) {
   return new Promise((resolve) => {
     child.on('close', (code, signal) => {
       const count = (name) => Number([...tail.matchAll(new RegExp(`^\\S*\\s*${name} (\\d+)$`, "gm"))].at(-1)?.[1] ?? NaN);
-      resolve({ label: run.label, code, signal, pass: count('pass'), fail: count('fail'), seconds: Math.round((Date.now() - started) / 1000) });
+      resolve({ label: run.label, code, signal, pass: count('pass'), fail: count('fail'), failures: failingSection(tail), seconds: Math.round((Date.now() - started) / 1000) });
     });
   });
+}
+
+/**
+ * The spec reporter's closing "failing tests" section of a run's output (its errors and stacks),
+ * cut to 4,000 characters, or '' when there is none. The summary repeats it, so the end of a long
+ * CI log says why a run failed, not only that it did.
+ */
+function failingSection(tail) {
+  const at = tail.lastIndexOf('failing tests:');
+  return at < 0 ? '' : tail.slice(at, at + 4000).trimEnd();
 }
 
 function report(list) {
@@ -121,6 +131,7 @@ function report(list) {
     failed += ok ? 0 : Math.max(fails, 1);
     console.log(`${ok ? 'ok  ' : 'FAIL'}  ${r.label.padEnd(24)} ${pass} passed, ${fails} failed, ${r.seconds} s${r.signal ? ` (${r.signal})` : ''}`);
   }
+  for (const r of list) if (r.failures) console.log(`\n--- ${r.label}: ${r.failures}`);
   console.log(`matrix: ${passed} passed, ${failed} failed`);
   process.exit(failed > 0 ? 1 : 0);
 }

@@ -212,6 +212,14 @@ def floor(f):
             owner = client(cs, timeout)
             path = '%s/e%d' % (parent, r)
             owner.create(path, b'bench', ephemeral=True)
+            # On a quorum the watcher's server may not have applied the create yet (reads are
+            # ordered per client, not across clients): wait until it sees the node, untimed.
+            tries = 0
+            while watcher.exists(path) is None:
+                tries += 1
+                if tries == 1000:
+                    raise RuntimeError('%s never became visible to the watcher' % path)
+                time.sleep(0.001)
             done = threading.Event()
             box = {}
 

@@ -31,6 +31,7 @@ interface NzcClient {
   getChildren(path: string, callback: Callback<string[]>): void;
   getData(path: string, watcher: (ev: NzcEvent) => void, callback: Callback<Buffer>): void;
   exists(path: string, watcher: (ev: NzcEvent) => void, callback: Callback<unknown>): void;
+  exists(path: string, callback: Callback<unknown>): void;
   mkdirp(path: string, callback: Callback<string>): void;
   removeRecursive(path: string, callback: Callback<void>): void;
 }
@@ -177,6 +178,12 @@ async function floor(f: Flags): Promise<FloorResult> {
       const owner = await connect(f.zookeeper, f.sessionTimeout);
       const path = `${parent}/e${r}`;
       await call<string>((cb) => owner.create(path, Buffer.from('bench'), nzc.CreateMode.EPHEMERAL, cb));
+      // On a quorum the watcher's server may not have applied the create yet (reads are ordered
+      // per client, not across clients): wait until it sees the node, untimed, as every floor does.
+      for (let tries = 0; !(await call<unknown>((cb) => watcher.exists(path, cb))); tries++) {
+        if (tries === 1000) throw new Error(`${path} never became visible to the watcher`);
+        await sleep(1);
+      }
       let t1 = 0;
       let t2 = 0;
       let onListed!: () => void;

@@ -129,6 +129,13 @@ export async function floorZkElect(p: Omit<LatencyParams, 'candidates' | 'close'
       const owner = await ZooKeeper.connect(p.connectString, { sessionTimeout: p.sessionTimeout });
       const path = `${parent}/e${r}`;
       await owner.create(path, 'x', { mode: CreateMode.EPHEMERAL });
+      // On a quorum the watcher's server may not have applied the owner's create yet (reads are
+      // ordered per client, not across clients): wait until it sees the node, untimed, before the
+      // watched exists, as every peer's floor does.
+      for (let tries = 0; (await watcher.exists(path)) === null; tries++) {
+        if (tries === 1000) throw new Error(`floor: ${path} never became visible to the watcher`);
+        await sleep(1);
+      }
       let t1 = 0;
       let t2 = 0;
       let onListed!: () => void;

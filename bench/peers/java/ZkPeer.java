@@ -220,6 +220,12 @@ public final class ZkPeer {
         ZooKeeper owner = connect(cs, timeout);
         String path = parent + "/e" + r;
         owner.create(path, DATA, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
+        // On a quorum the watcher's server may not have applied the create yet (reads are ordered
+        // per client, not across clients): wait until it sees the node, untimed, as every floor does.
+        for (int tries = 0; watcher.exists(path, false) == null; tries++) {
+          if (tries == 1000) throw new IllegalStateException(path + " never became visible to the watcher");
+          Thread.sleep(1);
+        }
         long[] notified = new long[1];
         CompletableFuture<Long> listed = new CompletableFuture<>();
         if (watcher.exists(path, ev -> {
