@@ -92,5 +92,28 @@ test('a quorum has its own rows, with p50 ≤ 0.80× for the floor too, and no f
     ],
   );
   // The standalone floor ratio uses the standalone floor only (1 ms), not the quorum's.
-  assert.equal(find(ts, 'failover', /floor's p50/).value, '3.00 / 1.00 ms = 3.00×');
+  assert.equal(find(ts, 'failover', /floor's p50/).value, '3.00 / 1.00 ms = 3.00× [3.00–3.00]');
+});
+
+test("a ratio carries its 95% bootstrap interval, and a miss says whether the limit lies inside it (the run's noise)", () => {
+  // 200 rounds spread evenly over [a, b), the slowest four replaced by `top`: p50 in the middle, p99 (rank 198) the second of `top`.
+  const spread = (a: number, b: number, top: number[]) => [...Array.from({ length: 196 }, (_, i) => a + ((b - a) * i) / 196), ...top];
+  const result = (impl: string, xs: number[]): FailoverResult => ({ scenario: 'failover', impl, candidates: 10, rounds: 200, warmup: 0, close: 'x', latencyMs: roundSummary(summarize(xs)), samplesMs: xs });
+  const runs = () => [result('zk-elect', spread(2, 4, [6, 10, 11, 12])), result('nzc', spread(1.5, 3.5, [7, 9.5, 10, 11]))];
+  const ts = latencyTargets(runs());
+  const p50 = find(ts, 'failover', /p50 vs best peer's p50/);
+  const p99 = find(ts, 'failover', /p99 vs best peer's p99/);
+  for (const t of [p50, p99]) {
+    const [lo, hi] = t.interval ?? [Number.NaN, Number.NaN];
+    const point = Number(/= ([\d.]+)×/.exec(t.value)?.[1]);
+    assert.ok(lo <= point && point <= hi, `${t.what}: ${point} in [${lo}, ${hi}]`);
+    assert.match(t.value, /× \[\d\.\d\d–\d\.\d\d\]$/);
+  }
+  // p50: 3 / 2.5 = 1.2×, every resample far above 0.80×; p99: 10 / 9.5 = 1.05×, on two or three rounds, with 1.00× well inside.
+  assert.equal(p50.met, false);
+  assert.match(p50.evidence ?? '', /^beyond this run's noise: even the low end of the ratio's 95% bootstrap interval \(1\.\d\d–1\.\d\d×\) is above 0\.80×/);
+  assert.equal(p99.met, false);
+  assert.match(p99.evidence ?? '', /^within this run's noise: 1\.00× lies inside the ratio's 95% bootstrap interval \(0\.\d\d–\d\.\d\d×\)/);
+  // The same samples give the same interval (seeded), so a report can be rebuilt from latest.json.
+  assert.deepEqual(latencyTargets(runs()).map((t) => t.interval), ts.map((t) => t.interval));
 });

@@ -19,6 +19,8 @@ export interface Target {
   headline: boolean;
   /** For a miss: the measurement that explains it (or proves the limit out of reach here). */
   evidence?: string;
+  /** For a ratio of two latency percentiles: its 95% bootstrap interval (bench/lib/stats.ts ratioInterval). */
+  interval?: [number, number];
 }
 
 /** Two decimals; '–' for a missing figure. */

@@ -226,6 +226,8 @@ public final class ZkPeer {
           if (tries == 1000) throw new IllegalStateException(path + " never became visible to the watcher");
           Thread.sleep(1);
         }
+        // The owner idles before its close, as a failover's leader has (the zk-elect floor says why).
+        PeerUtil.sleep(p.pause());
         long[] notified = new long[1];
         CompletableFuture<Long> listed = new CompletableFuture<>();
         if (watcher.exists(path, ev -> {
@@ -246,7 +248,6 @@ public final class ZkPeer {
           relist.add((t2 - t1) / 1e6);
           total.add((t2 - t0) / 1e6);
         }
-        PeerUtil.sleep(p.pause());
       }
     } finally {
       removeTree(watcher, parent);
