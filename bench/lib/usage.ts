@@ -76,6 +76,6 @@ Flags:
       --server-pid <pid>     the pid of a local --zookeeper server: ops then reports its CPU per request
   -h, --help                 show this help
 
-Example: zk-elect bench all        (about 10 minutes on 2 cores)
+Example: zk-elect bench all        (about 20 minutes on 2 cores)
          zk-elect bench failover --candidates 10 --rounds 50 --peers curator
 `;
