@@ -165,7 +165,7 @@ export function tailLine(samples: readonly number[], tail: TailEvidence | undefi
   const slow = slowRounds(samples, tail);
   const servers = (tail.servers ?? []).map((s) => `${s.server} ${f2(s.meanMs)} ms mean over ${s.requests} requests (max since start ${s.after.maxMs} ms)`);
   return [
-    `zk-elect's ${slow.n} round(s) at or above p99 (${f2(slow.p99)} ms): ${slow.withGc} with a GC pause inside${slow.withGc ? ` (up to ${f2(slow.gcMaxMs)} ms)` : ''}, event loop busy ${f2(slow.activeP50Ms)} ms of their median ${f2(slow.sampleP50Ms)} ms`,
+    `zk-elect's ${slow.n} round(s) at or above p99 (${f2(slow.p99)} ms): ${slow.withGc} with a GC pause inside${slow.withGc ? ` (up to ${f2(slow.gcMaxMs)} ms)` : ''}, event loop busy ${f2(slow.activeP50Ms)} ms of their median ${f2(slow.sampleP50Ms)} ms${slow.cpuP50Ms !== undefined ? ` (the JS thread on a CPU ${f2(slow.cpuP50Ms)} ms, waiting for one ${f2(slow.queuedP50Ms)} ms)` : ''}`,
     `its loop delay p50 ${f2(tail.loopDelayMs.p50)} / p99 ${f2(tail.loopDelayMs.p99)} / max ${f2(tail.loopDelayMs.max)} ms`,
     `GC ${tail.gc.count} pause(s), ${f2(tail.gc.totalMs)} ms in all (longest ${f2(tail.gc.maxMs)} ms)`,
     servers.length ? `server latency (mntr) ${servers.join(', ')}` : undefined,

@@ -16,6 +16,8 @@ const tail = (n: number, gcAt: number[]): TailEvidence => ({
   gc: { count: gcAt.length, totalMs: 4 * gcAt.length, maxMs: 4 },
   gcSamplesMs: Array.from({ length: n }, (_, i) => (gcAt.includes(i) ? 4 : 0)),
   activeSamplesMs: Array.from({ length: n }, () => 0.5),
+  cpuSamplesMs: Array.from({ length: n }, (_, i) => (i >= 98 ? 0.3 : 0.4)),
+  queuedSamplesMs: Array.from({ length: n }, (_, i) => (i >= 98 ? 6 : 0.1)),
   servers: [{ server: '127.0.0.1:1', before: { server: '127.0.0.1:1', avgMs: 0, maxMs: 3, count: 0, sumMs: 0 }, after: { server: '127.0.0.1:1', avgMs: 1, maxMs: 7, count: 200, sumMs: 200 }, requests: 200, meanMs: 1 }],
 });
 
@@ -47,6 +49,8 @@ test('failover: p50 ≤ 0.80× and p99 ≤ 1.00× the best of every peer, the ex
   assert.equal(p99.limit, '≤ 1.00×');
   // The evidence names what zk-elect's process saw in its slowest rounds.
   assert.match(p99.evidence ?? '', /2 round\(s\) at or above p99 \(9\.00 ms\): 1 with a GC pause inside \(up to 4\.00 ms\)/);
+  // ...and how long its JS thread ran, and waited for a CPU, in those rounds (/proc/self/schedstat).
+  assert.match(p99.evidence ?? '', /event loop busy 0\.50 ms of their median 9\.00 ms \(the JS thread on a CPU 0\.30 ms, waiting for one 6\.00 ms\)/);
   assert.match(p99.evidence ?? '', /server latency \(mntr\) 127\.0\.0\.1:1 1\.00 ms mean over 200 requests/);
   const met = latencyTargets([failover('zk-elect', 2, 2, 8), failover('curator', 2, 2.6, 8)]);
   assert.deepEqual(

@@ -7,6 +7,7 @@
  * Instrumentation only: nothing here changes what is measured, and the peers are not probed.
  * @module
  */
+import { readFileSync } from 'node:fs';
 import { PerformanceObserver, monitorEventLoopDelay, performance, type EventLoopUtilization, type IntervalHistogram } from 'node:perf_hooks';
 import { fourLetterWord, parseMntr } from 'zk-elect/testing';
 import { percentile, round } from './stats.js';
@@ -45,6 +46,13 @@ export interface TailEvidence {
   gcSamplesMs: number[];
   /** Per timed round: time the event loop was busy (not waiting for I/O) inside its window, ms. */
   activeSamplesMs: number[];
+  /**
+   * Per timed round, from the JS thread's `/proc/self/schedstat` (Linux): time it ran on a CPU,
+   * and time it was runnable but waited for one (the kernel's run queue), inside the window, ms.
+   * A busy loop that mostly waited was descheduled, not working. Absent where unreadable.
+   */
+  cpuSamplesMs?: number[];
+  queuedSamplesMs?: number[];
   /** Per server of the connect string; absent where `mntr` does not answer (not whitelisted). */
   servers?: ServerShare[];
 }
@@ -53,6 +61,26 @@ export interface TailEvidence {
 export interface Window {
   t0: number;
   elu: EventLoopUtilization;
+  sched: Sched | undefined;
+}
+
+/** The JS thread's cumulative on-CPU and run-queue time, ns. */
+interface Sched {
+  cpuNs: number;
+  queuedNs: number;
+}
+
+/**
+ * `/proc/self/schedstat` ("on-CPU ns, run-queue wait ns, timeslices"), for the main thread,
+ * which runs the event loop. Undefined off Linux or when unreadable. A 20 µs file read.
+ */
+function readSched(): Sched | undefined {
+  try {
+    const [cpu, queued] = readFileSync('/proc/self/schedstat', 'utf8').split(' ').map(Number);
+    return Number.isFinite(cpu) && Number.isFinite(queued) ? { cpuNs: cpu as number, queuedNs: queued as number } : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A GC entry's start and end on performance.now()'s clock. */
@@ -71,6 +99,8 @@ export class TailProbe {
   readonly #pauses: Pause[] = [];
   readonly #gc: number[] = [];
   readonly #active: number[] = [];
+  readonly #cpu: number[] = [];
+  readonly #queued: number[] = [];
   readonly #hosts: string[];
   readonly #before: Promise<(ServerLatency | undefined)[]>;
 
@@ -97,11 +127,20 @@ export class TailProbe {
 
   /** Opens the window of one timed round, just before its clock starts. */
   begin(): Window {
-    return { elu: performance.eventLoopUtilization(), t0: performance.now() };
+    return { sched: readSched(), elu: performance.eventLoopUtilization(), t0: performance.now() };
   }
 
-  /** Closes a round's window at `t1` (when the round's clock stopped): records its GC overlap and busy time. */
+  /**
+   * Closes a round's window at `t1` (when the round's clock stopped): records its GC overlap,
+   * busy time, and the JS thread's on-CPU and run-queue time (read now, so they may include
+   * the few microseconds from `t1` to this call).
+   */
   end(w: Window, t1: number): void {
+    const sched = readSched();
+    if (w.sched && sched) {
+      this.#cpu.push(round((sched.cpuNs - w.sched.cpuNs) / 1e6, 3));
+      this.#queued.push(round((sched.queuedNs - w.sched.queuedNs) / 1e6, 3));
+    }
     const elu = performance.eventLoopUtilization(w.elu);
     let gc = 0;
     for (const p of this.#pauses) gc += Math.max(0, Math.min(p.end, t1) - Math.max(p.start, w.t0));
@@ -129,6 +168,7 @@ export class TailProbe {
       gc: { count: durations.length, totalMs: round(durations.reduce((a, d) => a + d, 0), 3), maxMs: round(Math.max(0, ...durations), 3) },
       gcSamplesMs: this.#gc,
       activeSamplesMs: this.#active,
+      ...(this.#cpu.length === this.#active.length && this.#cpu.length > 0 ? { cpuSamplesMs: this.#cpu, queuedSamplesMs: this.#queued } : {}),
       ...(servers.length ? { servers } : {}),
     };
   }
@@ -163,21 +203,29 @@ async function serverLatency(server: string): Promise<ServerLatency | undefined>
 /**
  * The rounds at or above the p99 of `samples` (nearest rank, from the samples themselves: the
  * summaries are rounded coarser than the samples) and what coincided with them: how many had GC
- * time inside their window, and their median busy-loop time. For the report's evidence lines.
+ * time inside their window, their median busy-loop time, and (where recorded) the JS thread's
+ * median on-CPU and run-queue time in them. For the report's evidence lines.
  */
-export function slowRounds(samples: readonly number[], tail: Pick<TailEvidence, 'gcSamplesMs' | 'activeSamplesMs'>): { p99: number; n: number; withGc: number; gcMaxMs: number; activeP50Ms: number; sampleP50Ms: number } {
+export function slowRounds(
+  samples: readonly number[],
+  tail: Pick<TailEvidence, 'gcSamplesMs' | 'activeSamplesMs' | 'cpuSamplesMs' | 'queuedSamplesMs'>,
+): { p99: number; n: number; withGc: number; gcMaxMs: number; activeP50Ms: number; sampleP50Ms: number; cpuP50Ms?: number; queuedP50Ms?: number } {
   const p99 = percentile(Float64Array.from(samples).sort(), 0.99);
   const idx = samples.flatMap((v, i) => (v >= p99 ? [i] : []));
   const gc = idx.map((i) => tail.gcSamplesMs[i] ?? 0);
-  const active = idx.map((i) => tail.activeSamplesMs[i] ?? 0).sort((a, b) => a - b);
-  const sampled = idx.map((i) => samples[i] as number).sort((a, b) => a - b);
+  const mid = (xs: readonly number[] | undefined) => {
+    const s = idx.map((i) => xs?.[i] ?? 0).sort((a, b) => a - b);
+    return s[s.length >> 1] ?? 0;
+  };
+  const sched = tail.cpuSamplesMs && tail.queuedSamplesMs ? { cpuP50Ms: mid(tail.cpuSamplesMs), queuedP50Ms: mid(tail.queuedSamplesMs) } : {};
   return {
     p99,
     n: idx.length,
     withGc: gc.filter((g) => g > 0).length,
     gcMaxMs: Math.max(0, ...gc),
-    activeP50Ms: active[active.length >> 1] ?? 0,
-    sampleP50Ms: sampled[sampled.length >> 1] ?? 0,
+    activeP50Ms: mid(tail.activeSamplesMs),
+    sampleP50Ms: mid(samples),
+    ...sched,
   };
 }
 
@@ -203,6 +251,7 @@ export function mergeTail(parts: readonly TailEvidence[]): TailEvidence | undefi
     gc: { count: parts.reduce((a, p) => a + p.gc.count, 0), totalMs: round(parts.reduce((a, p) => a + p.gc.totalMs, 0), 3), maxMs: max((p) => p.gc.maxMs) },
     gcSamplesMs: parts.flatMap((p) => p.gcSamplesMs),
     activeSamplesMs: parts.flatMap((p) => p.activeSamplesMs),
+    ...(parts.every((p) => p.cpuSamplesMs && p.queuedSamplesMs) ? { cpuSamplesMs: parts.flatMap((p) => p.cpuSamplesMs ?? []), queuedSamplesMs: parts.flatMap((p) => p.queuedSamplesMs ?? []) } : {}),
     ...(byServer.size ? { servers: [...byServer.values()] } : {}),
   };
 }
