@@ -48,24 +48,27 @@ function best<T>(xs: readonly T[], key: (x: T) => number): T | undefined {
   return xs.reduce<T | undefined>((m, x) => (m === undefined || key(x) < key(m) ? x : m), undefined);
 }
 
-/** The raw samples behind a ratio of percentiles, for its bootstrap interval. */
-interface RatioSamples {
-  mine: readonly number[];
-  theirs: readonly number[];
-  /** The percentile compared (0.5 or 0.99). */
-  q: number;
+/** One side of a latency ratio: the summary its percentile is read from, and the raw samples behind it. */
+interface Side {
+  summary: LatencySummary;
+  samples: readonly number[];
 }
 
+/** A result's timed figure (close → notification for a floor, the whole failover for a failover) as a {@link Side}. */
+const timed = (r: FloorResult | FailoverResult): Side => ({ summary: r.latencyMs, samples: r.samplesMs });
+
 /**
- * One "≤ limit× the best" target. With the samples behind it, the value carries the ratio's 95%
- * bootstrap interval, and a miss's evidence starts by saying whether the limit lies inside it
- * (within this run's noise) or below it (a miss more rounds would not undo).
+ * One "≤ limit× the best" target on percentile `at` of both sides. The value carries the
+ * ratio's 95% bootstrap interval, and a miss's evidence starts by saying whether the limit lies
+ * inside it (within this run's noise) or below it (a miss more rounds would not undo).
  */
-function versus(a: { scenario: string; what: string; headline: boolean; mine: number; theirs: number; limit: number; samples?: RatioSamples; evidence?: string | undefined }): Target {
-  const q = ratio(a.mine, a.theirs);
+function versus(a: { scenario: string; what: string; headline: boolean; at: 'p50' | 'p99'; mine: Side; theirs: Side; limit: number; evidence?: string | undefined }): Target {
+  const mine = a.mine.summary[a.at];
+  const theirs = a.theirs.summary[a.at];
+  const q = ratio(mine, theirs);
   const met = Number.isFinite(q) ? q <= a.limit : null;
-  const ci = a.samples ? ratioInterval(a.samples.mine, a.samples.theirs, a.samples.q) : undefined;
-  const hasCi = ci !== undefined && Number.isFinite(ci[0]) && Number.isFinite(ci[1]);
+  const ci = ratioInterval(a.mine.samples, a.theirs.samples, a.at === 'p50' ? 0.5 : 0.99);
+  const hasCi = Number.isFinite(ci[0]) && Number.isFinite(ci[1]);
   const noise = !hasCi
     ? undefined
     : ci[0] <= a.limit
@@ -76,7 +79,7 @@ function versus(a: { scenario: string; what: string; headline: boolean; mine: nu
     scenario: a.scenario,
     headline: a.headline,
     what: a.what,
-    value: `${f2(a.mine)} / ${f2(a.theirs)} ms = ${x2(q)}${hasCi ? ` [${ci[0].toFixed(2)}–${ci[1].toFixed(2)}]` : ''}`,
+    value: `${f2(mine)} / ${f2(theirs)} ms = ${x2(q)}${hasCi ? ` [${ci[0].toFixed(2)}–${ci[1].toFixed(2)}]` : ''}`,
     limit: `≤ ${a.limit.toFixed(2)}×`,
     met,
     ...(hasCi ? { interval: ci } : {}),
@@ -94,19 +97,18 @@ function floorTargets(floors: FloorResult[], servers: number): Target[] {
   const t: Target[] = [];
   const b50 = best(others, (f) => f.latencyMs.p50) as FloorResult;
   const b99 = best(others, (f) => f.latencyMs.p99) as FloorResult;
-  const on = (q: number, other: FloorResult): RatioSamples => ({ mine: z.samplesMs, theirs: other.samplesMs, q });
-  t.push(versus({ scenario, headline: true, what: `close → NodeDeleted p50 vs the best other client's (${b50.impl})${onEnsemble(servers)}`, mine: z.latencyMs.p50, theirs: b50.latencyMs.p50, limit: p50Limit, samples: on(0.5, b50), evidence: tail() }));
-  t.push(versus({ scenario, headline: true, what: `close → NodeDeleted p99 vs the best other client's (${b99.impl})${onEnsemble(servers)}`, mine: z.latencyMs.p99, theirs: b99.latencyMs.p99, limit: 1.0, samples: on(0.99, b99), evidence: tail() }));
+  t.push(versus({ scenario, headline: true, what: `close → NodeDeleted p50 vs the best other client's (${b50.impl})${onEnsemble(servers)}`, at: 'p50', mine: timed(z), theirs: timed(b50), limit: p50Limit, evidence: tail() }));
+  t.push(versus({ scenario, headline: true, what: `close → NodeDeleted p99 vs the best other client's (${b99.impl})${onEnsemble(servers)}`, at: 'p99', mine: timed(z), theirs: timed(b99), limit: 1.0, evidence: tail() }));
   const listing = others.filter((f) => f.relist);
   if (z.relist && listing.length) {
-    const after = (f: FloorResult) => f.relist?.afterNotifyMs as LatencySummary;
-    const afterOn = (q: number, other: FloorResult): RatioSamples => ({ mine: z.relist?.afterNotifySamplesMs ?? [], theirs: other.relist?.afterNotifySamplesMs ?? [], q });
-    const r50 = best(listing, (f) => after(f).p50) as FloorResult;
-    const r99 = best(listing, (f) => after(f).p99) as FloorResult;
+    // notification → getChildren reply
+    const after = (f: FloorResult): Side => ({ summary: f.relist?.afterNotifyMs as LatencySummary, samples: f.relist?.afterNotifySamplesMs ?? [] });
+    const r50 = best(listing, (f) => after(f).summary.p50) as FloorResult;
+    const r99 = best(listing, (f) => after(f).summary.p99) as FloorResult;
     // The re-list's own window is not probed; the notifications' tail and the servers' share say what the process and the servers went through.
     const ev = tailLine(z.samplesMs, z.tail);
-    t.push(versus({ scenario, headline: true, what: `notification → getChildren reply p50 vs the best other client's (${r50.impl})${onEnsemble(servers)}`, mine: after(z).p50, theirs: after(r50).p50, limit: p50Limit, samples: afterOn(0.5, r50), evidence: ev }));
-    t.push(versus({ scenario, headline: true, what: `notification → getChildren reply p99 vs the best other client's (${r99.impl})${onEnsemble(servers)}`, mine: after(z).p99, theirs: after(r99).p99, limit: 1.0, samples: afterOn(0.99, r99), evidence: ev }));
+    t.push(versus({ scenario, headline: true, what: `notification → getChildren reply p50 vs the best other client's (${r50.impl})${onEnsemble(servers)}`, at: 'p50', mine: after(z), theirs: after(r50), limit: p50Limit, evidence: ev }));
+    t.push(versus({ scenario, headline: true, what: `notification → getChildren reply p99 vs the best other client's (${r99.impl})${onEnsemble(servers)}`, at: 'p99', mine: after(z), theirs: after(r99), limit: 1.0, evidence: ev }));
   }
   return t;
 }
@@ -129,7 +131,7 @@ function failoverTargets(z: FailoverResult, peers: FailoverResult[], servers: nu
       rl && z.breakdown && floor
         ? `the bare re-list (close → notification → getChildren reply, no recipe) takes ${f2(rl.totalP50)} ms = ${x2(rl.totalP50 / p)} this peer's p50, ${room > 0 ? `so ≤ 0.80× leaves zk-elect ${f2(room)} ms of its own per failover${own > 0 ? `; it takes ${f2(own)} ms` : ''}` : 'already above the limit before any election code runs'}: notified after ${f2(z.breakdown.notifyMs.p50)} ms (bare: ${f2(floor.latencyMs.p50)}), leads ${f2(z.breakdown.afterNotifyMs.p50)} ms later (bare getChildren: ${f2(rl.afterP50)})`
         : undefined;
-    t.push(versus({ scenario, headline, what: `N=${n}: p50 vs best peer's p50 (${b50.impl})${who}`, mine: z.latencyMs.p50, theirs: p, limit: 0.8, samples: { mine: z.samplesMs, theirs: b50.samplesMs, q: 0.5 }, evidence: [relist, tail].filter(Boolean).join('; ') }));
+    t.push(versus({ scenario, headline, what: `N=${n}: p50 vs best peer's p50 (${b50.impl})${who}`, at: 'p50', mine: timed(z), theirs: timed(b50), limit: 0.8, evidence: [relist, tail].filter(Boolean).join('; ') }));
   }
   if (b99) {
     const p = b99.latencyMs.p99;
@@ -140,7 +142,7 @@ function failoverTargets(z: FailoverResult, peers: FailoverResult[], servers: nu
       rl && rl.totalP99 > p ? `the bare re-list with no recipe (close → notification → getChildren reply) has p99 ${f2(rl.totalP99)} ms` : undefined,
       tail,
     ];
-    t.push(versus({ scenario, headline, what: `N=${n}: p99 vs best peer's p99 (${b99.impl})${who}`, mine: z.latencyMs.p99, theirs: p, limit: 1.0, samples: { mine: z.samplesMs, theirs: b99.samplesMs, q: 0.99 }, evidence: parts.filter(Boolean).join('; ') }));
+    t.push(versus({ scenario, headline, what: `N=${n}: p99 vs best peer's p99 (${b99.impl})${who}`, at: 'p99', mine: timed(z), theirs: timed(b99), limit: 1.0, evidence: parts.filter(Boolean).join('; ') }));
   }
   if (servers === 1 && floor) {
     const onNotification = z.breakdown !== undefined && z.breakdown.afterNotifyMs.p50 < 0.05;
@@ -149,7 +151,7 @@ function failoverTargets(z: FailoverResult, peers: FailoverResult[], servers: nu
       : onNotification
         ? `zk-elect leads on the notification itself here (notified → leads p50 ${f2(z.breakdown!.afterNotifyMs.p50)} ms: the leader was the one candidate ahead), so all of it is close → notification: ${f2(z.breakdown!.notifyMs.p50)} ms in these rounds, against ${f2(floor.latencyMs.p50)} ms in the floor's rounds (the server's closeSession work and the machine's drift between interleaved parts)`
         : `at N=${n} the successor's listing showed other candidates ahead of it besides the leader (earlier leaders, gone since without telling it: no herd), so it must list again after the notification; with no recipe at all, close → notification → one getChildren reply takes p50 ${f2(rl.totalP50)} ms = ${x2(rl.totalP50 / floor.latencyMs.p50)} the floor (notification → reply ${f2(rl.afterP50)} ms)${rl.totalP50 / floor.latencyMs.p50 > 1.3 ? ', so ≤ 1.30× is out of reach for any of them on this machine' : ''}; zk-elect leads at ${x2(z.latencyMs.p50 / rl.totalP50)} of that re-list floor`;
-    t.push(versus({ scenario, headline, what: `N=${n}: p50 vs the floor's p50 (${floor.impl})${who}`, mine: z.latencyMs.p50, theirs: floor.latencyMs.p50, limit: 1.3, samples: { mine: z.samplesMs, theirs: floor.samplesMs, q: 0.5 }, evidence }));
+    t.push(versus({ scenario, headline, what: `N=${n}: p50 vs the floor's p50 (${floor.impl})${who}`, at: 'p50', mine: timed(z), theirs: timed(floor), limit: 1.3, evidence }));
   }
   return t;
 }
