@@ -214,8 +214,10 @@ export class ZooKeeperServer {
   }
 
   /**
-   * Polls `ruok` until `imok`, then `srvr` until its mode is one of `modes`, and records the
-   * version `srvr` reports ({@link version}).
+   * Polls `ruok` until `imok`, then `srvr` until its mode is one of `modes`, then (with TLS)
+   * `ruok` on the secure port, and records the version `srvr` reports ({@link version}).
+   * The secure port is polled on its own because the server binds it after the plain one
+   * (its Netty factory binds on startup), so a served plain port does not mean a bound TLS one.
    *
    * @returns the last `srvr` reply.
    * @throws {Error} (with the log tail) if the JVM exits or `deadline` (epoch ms) passes first,
@@ -228,7 +230,8 @@ export class ZooKeeperServer {
       imok ||= (await this.fourLetter('ruok')) === 'imok';
       if (!imok) return undefined;
       const reply = await this.srvr();
-      return modes.has(reply.mode) ? reply : undefined;
+      if (!modes.has(reply.mode)) return undefined;
+      return (await this.#secureServing()) ? reply : undefined;
     });
     const expected = this.#install.version;
     if (expected !== undefined && info.version !== undefined && info.version !== expected) {
@@ -236,6 +239,13 @@ export class ZooKeeperServer {
     }
     this.#version = info.version ?? expected;
     return info;
+  }
+
+  /** Whether the TLS port (if any) answers `ruok` through a verified handshake. */
+  async #secureServing(): Promise<boolean> {
+    const { tls, securePort } = this.spec;
+    if (!tls || securePort === undefined) return true;
+    return (await fourLetterWord(HOST, securePort, 'ruok', { timeoutMs: PROBE_TIMEOUT_MS, tls: { ca: tls.ca } })) === 'imok';
   }
 
   /** Sends a four-letter word to the plain client port. @throws {Error} on connect failure/timeout. */
