@@ -1,6 +1,7 @@
 /**
  * Frame reassembly: turns a TCP byte stream into whole length-prefixed frames, whatever the
- * chunking. Frames that arrive whole inside one chunk are returned as views, without copying.
+ * chunking. Frames that arrive whole inside one chunk are returned as views, without copying;
+ * a frame split over chunks is copied once, into a buffer of its declared length.
  * @module
  */
 import { DEFAULT_MAX_FRAME } from './constants.js';
@@ -12,14 +13,23 @@ export class FrameTooLargeError extends Error {
 
 /** Incremental frame decoder. Not thread-safe state: one per connection. */
 export class FrameDecoder {
-  private pending: Buffer | null = null;
+  /** The bytes of a length prefix split over chunks. */
+  private readonly prefix = Buffer.alloc(4);
+  private prefixFilled = 0;
+  /**
+   * The frame being assembled, allocated at its declared length once its prefix is known, so
+   * each byte is copied once however many chunks it comes in (a 300 KB listing arrives in
+   * five or more socket reads; concatenating the leftover with each would copy it each time).
+   */
+  private partial: Buffer | null = null;
+  private partialFilled = 0;
 
   /** @param maxFrame largest payload accepted, in bytes (the client's `jute.maxbuffer`). */
   constructor(private readonly maxFrame = DEFAULT_MAX_FRAME) {}
 
-  /** Bytes held for an incomplete frame (used to count partial frames as traffic). */
+  /** Bytes held for an incomplete frame, its prefix included (used to count partial frames as traffic). */
   get buffered(): number {
-    return this.pending?.length ?? 0;
+    return this.partial ? 4 + this.partialFilled : this.prefixFilled;
   }
 
   /**
@@ -27,22 +37,57 @@ export class FrameDecoder {
    * in order. @throws FrameTooLargeError on an out-of-range length (the stream is then unusable).
    */
   push(chunk: Buffer, onFrame: (payload: Buffer) => void): void {
-    let buf = chunk;
-    if (this.pending) {
-      buf = Buffer.concat([this.pending, chunk]);
-      this.pending = null;
-    }
     let pos = 0;
-    while (buf.length - pos >= 4) {
-      const len = buf.readInt32BE(pos);
-      if (len < 0 || len > this.maxFrame) {
-        throw new FrameTooLargeError(`frame length ${len} is out of range (max ${this.maxFrame} bytes)`);
+    while (pos < chunk.length) {
+      if (this.partial) {
+        pos = this.fill(chunk, pos, onFrame);
+      } else if (this.prefixFilled > 0 || chunk.length - pos < 4) {
+        pos = this.takePrefix(chunk, pos);
+        if (this.prefixFilled < 4) return;
+        this.prefixFilled = 0;
+        pos = this.body(this.checked(this.prefix.readInt32BE(0)), chunk, pos, onFrame);
+      } else {
+        pos = this.body(this.checked(chunk.readInt32BE(pos)), chunk, pos + 4, onFrame);
       }
-      if (buf.length - pos - 4 < len) break;
-      onFrame(buf.subarray(pos + 4, pos + 4 + len));
-      pos += 4 + len;
     }
-    // Copy the leftover so the (possibly large) chunk it came from can be collected.
-    if (pos < buf.length) this.pending = Buffer.from(buf.subarray(pos));
+  }
+
+  /** A payload of `len` bytes starting at `pos`: handed out as a view when whole, else begun. Returns the next position. */
+  private body(len: number, chunk: Buffer, pos: number, onFrame: (payload: Buffer) => void): number {
+    if (chunk.length - pos >= len) {
+      onFrame(chunk.subarray(pos, pos + len));
+      return pos + len;
+    }
+    this.partial = Buffer.allocUnsafe(len);
+    this.partialFilled = 0;
+    return pos;
+  }
+
+  /** Copies what `chunk` holds of the frame being assembled, handing it out once complete. Returns the next position. */
+  private fill(chunk: Buffer, pos: number, onFrame: (payload: Buffer) => void): number {
+    const frame = this.partial as Buffer;
+    const n = chunk.copy(frame, this.partialFilled, pos);
+    this.partialFilled += n;
+    if (this.partialFilled === frame.length) {
+      this.partial = null;
+      this.partialFilled = 0;
+      onFrame(frame);
+    }
+    return pos + n;
+  }
+
+  /** Copies up to the rest of a length prefix from `chunk` at `pos`. Returns the next position. */
+  private takePrefix(chunk: Buffer, pos: number): number {
+    const n = chunk.copy(this.prefix, this.prefixFilled, pos, Math.min(chunk.length, pos + 4 - this.prefixFilled));
+    this.prefixFilled += n;
+    return pos + n;
+  }
+
+  /** @throws FrameTooLargeError for a negative length or one over the maximum. */
+  private checked(len: number): number {
+    if (len < 0 || len > this.maxFrame) {
+      throw new FrameTooLargeError(`frame length ${len} is out of range (max ${this.maxFrame} bytes)`);
+    }
+    return len;
   }
 }
