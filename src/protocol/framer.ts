@@ -13,8 +13,12 @@ export class FrameTooLargeError extends Error {
 
 /** Incremental frame decoder. Not thread-safe state: one per connection. */
 export class FrameDecoder {
-  /** The bytes of a length prefix split over chunks. */
-  private readonly prefix = Buffer.alloc(4);
+  /**
+   * A length prefix split over chunks: its bytes so far, big-endian, and how many. A number,
+   * not a 4-byte Buffer: every connection has a decoder, and a Buffer of its own costs a
+   * connection about 0.3 KB of heap (a 20,000-session fleet's per-candidate budget is 10 KB).
+   */
+  private prefixValue = 0;
   private prefixFilled = 0;
   /**
    * The frame being assembled, allocated at its declared length once its prefix is known, so
@@ -45,7 +49,7 @@ export class FrameDecoder {
         pos = this.takePrefix(chunk, pos);
         if (this.prefixFilled < 4) return;
         this.prefixFilled = 0;
-        pos = this.body(this.checked(this.prefix.readInt32BE(0)), chunk, pos, onFrame);
+        pos = this.body(this.checked(this.prefixValue | 0), chunk, pos, onFrame); // | 0: as a signed int32
       } else {
         pos = this.body(this.checked(chunk.readInt32BE(pos)), chunk, pos + 4, onFrame);
       }
@@ -78,9 +82,11 @@ export class FrameDecoder {
 
   /** Copies up to the rest of a length prefix from `chunk` at `pos`. Returns the next position. */
   private takePrefix(chunk: Buffer, pos: number): number {
-    const n = chunk.copy(this.prefix, this.prefixFilled, pos, Math.min(chunk.length, pos + 4 - this.prefixFilled));
-    this.prefixFilled += n;
-    return pos + n;
+    if (this.prefixFilled === 0) this.prefixValue = 0;
+    for (; pos < chunk.length && this.prefixFilled < 4; pos++, this.prefixFilled++) {
+      this.prefixValue = this.prefixValue * 256 + (chunk[pos] as number);
+    }
+    return pos;
   }
 
   /** @throws FrameTooLargeError for a negative length or one over the maximum. */

@@ -58,26 +58,33 @@ export function locateCandidate(children: readonly string[] | NameList, prefix: 
   const ownSeq = candidateSequence(own, prefix);
   if (ownSeq === undefined) return { found: false }; // a name that is no candidate is never found
   const listed = children instanceof NameList;
-  const seqs = listed ? children.sequences(Buffer.from(prefix)) : Float64Array.from(children, (c) => candidateSequence(c, prefix) ?? NaN);
+  // Per name, no array of sequences: a join of a 10,000-candidate election lists once, and
+  // what a listing allocates is paid again in GC.
+  const prefixBytes = Buffer.from(prefix);
+  const seqAt = listed ? (i: number) => children.sequenceAt(i, prefixBytes) : (i: number) => candidateSequence(children[i] as string, prefix) ?? NaN;
   const ownBytes = listed ? Buffer.from(own) : undefined;
   const nameOf = (i: number) => (i < 0 ? own : ((listed ? children.at(i) : children[i]) as string));
   // Names are compared only on a tie of sequences, which distinct names of one prefix never have.
   const precedes = (a: number, ai: number, b: number, bi: number) => a < b || (a === b && nameOf(ai) < nameOf(bi));
   let found = false;
   let first = -1;
+  let firstSeq = NaN;
   let pred = -1;
-  for (let i = 0; i < seqs.length; i++) {
-    const seq = seqs[i] as number;
+  let predSeq = NaN;
+  for (let i = 0; i < children.length; i++) {
+    const seq = seqAt(i);
     if (Number.isNaN(seq)) continue;
     if (seq === ownSeq && (listed ? children.is(i, ownBytes as Buffer) : children[i] === own)) {
       found = true;
       continue;
     }
-    if (first < 0 || precedes(seq, i, seqs[first] as number, first)) first = i;
-    if (precedes(seq, i, ownSeq, -1) && (pred < 0 || precedes(seqs[pred] as number, pred, seq, i))) pred = i;
+    // The numeric comparisons first, inline: this loop runs once per name of every listing.
+    if (first < 0 || seq < firstSeq || (seq === firstSeq && precedes(seq, i, firstSeq, first))) (first = i), (firstSeq = seq);
+    if (seq > ownSeq || (seq === ownSeq && !precedes(seq, i, ownSeq, -1))) continue;
+    if (pred < 0 || predSeq < seq || (predSeq === seq && precedes(predSeq, pred, seq, i))) (pred = i), (predSeq = seq);
   }
   if (!found) return { found };
-  const leader = first < 0 || precedes(ownSeq, -1, seqs[first] as number, first) ? own : nameOf(first);
+  const leader = first < 0 || precedes(ownSeq, -1, firstSeq, first) ? own : nameOf(first);
   return { found, first: leader, predecessor: pred < 0 ? undefined : nameOf(pred) };
 }
 
