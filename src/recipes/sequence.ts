@@ -64,8 +64,9 @@ export function locateCandidate(children: readonly string[] | NameList, prefix: 
   const seqAt = listed ? (i: number) => children.sequenceAt(i, prefixBytes) : (i: number) => candidateSequence(children[i] as string, prefix) ?? NaN;
   const ownBytes = listed ? Buffer.from(own) : undefined;
   const nameOf = (i: number) => (i < 0 ? own : ((listed ? children.at(i) : children[i]) as string));
-  // Names are compared only on a tie of sequences, which distinct names of one prefix never have.
-  const precedes = (a: number, ai: number, b: number, bi: number) => a < b || (a === b && nameOf(ai) < nameOf(bi));
+  // The tie-breaker of equal sequences, which distinct names of one prefix never have: it
+  // decodes names only then.
+  const nameBefore = (ai: number, bi: number) => nameOf(ai) < nameOf(bi);
   let found = false;
   let first = -1;
   let firstSeq = NaN;
@@ -79,12 +80,12 @@ export function locateCandidate(children: readonly string[] | NameList, prefix: 
       continue;
     }
     // The numeric comparisons first, inline: this loop runs once per name of every listing.
-    if (first < 0 || seq < firstSeq || (seq === firstSeq && precedes(seq, i, firstSeq, first))) (first = i), (firstSeq = seq);
-    if (seq > ownSeq || (seq === ownSeq && !precedes(seq, i, ownSeq, -1))) continue;
-    if (pred < 0 || predSeq < seq || (predSeq === seq && precedes(predSeq, pred, seq, i))) (pred = i), (predSeq = seq);
+    if (first < 0 || seq < firstSeq || (seq === firstSeq && nameBefore(i, first))) (first = i), (firstSeq = seq);
+    const ahead = seq < ownSeq || (seq === ownSeq && nameBefore(i, -1));
+    if (ahead && (pred < 0 || predSeq < seq || (predSeq === seq && nameBefore(pred, i)))) (pred = i), (predSeq = seq);
   }
   if (!found) return { found };
-  const leader = first < 0 || precedes(ownSeq, -1, firstSeq, first) ? own : nameOf(first);
+  const leader = first < 0 || ownSeq < firstSeq || (ownSeq === firstSeq && nameBefore(-1, first)) ? own : nameOf(first);
   return { found, first: leader, predecessor: pred < 0 ? undefined : nameOf(pred) };
 }
 
