@@ -25,17 +25,16 @@ type Table = Map<string, Set<Watcher>>;
 
 /** Holds every outstanding watch of one session, keyed by client path. */
 export class WatchTables {
-  private readonly tables: Record<WatchKind, Table> = {
-    data: new Map(),
-    exist: new Map(),
-    child: new Map(),
-    persistent: new Map(),
-    persistentRecursive: new Map(),
-  };
+  /**
+   * A table exists once a watch of its kind was set: an election's session sets data watches
+   * only, and four empty Maps were 0.7 KB of each of a 20,000-candidate fleet's sessions. It
+   * also spares every notification the walk up the path when no recursive watch exists.
+   */
+  private readonly tables: Partial<Record<WatchKind, Table>> = {};
 
   /** Records a watch; call it in the step that handles the reply that set it on the server. */
   add(kind: WatchKind, path: string, watcher: Watcher): void {
-    const table = this.tables[kind];
+    const table = (this.tables[kind] ??= new Map());
     let set = table.get(path);
     if (!set) table.set(path, (set = new Set()));
     set.add(watcher);
@@ -48,13 +47,14 @@ export class WatchTables {
   triggered(type: EventType, path: string): Watcher[] {
     const out = new Set<Watcher>();
     const take = (kind: WatchKind) => {
-      const set = this.tables[kind].get(path);
+      const table = this.tables[kind];
+      const set = table?.get(path);
       if (!set) return;
       for (const w of set) out.add(w);
-      this.tables[kind].delete(path);
+      table?.delete(path);
     };
     const keep = (kind: WatchKind, p: string) => {
-      const set = this.tables[kind].get(p);
+      const set = this.tables[kind]?.get(p);
       if (set) for (const w of set) out.add(w);
     };
     switch (type) {
@@ -75,7 +75,7 @@ export class WatchTables {
         return [];
     }
     keep('persistent', path);
-    if (type !== EventType.NodeChildrenChanged) {
+    if (type !== EventType.NodeChildrenChanged && this.tables.persistentRecursive?.size) {
       for (const p of ancestorsAndSelf(path)) keep('persistentRecursive', p);
     }
     return [...out];
@@ -93,21 +93,22 @@ export class WatchTables {
     if (type === WatcherType.PersistentRecursive || type === WatcherType.Any) kinds.push(['persistentRecursive', EventType.PersistentWatchRemoved]);
     const removed: Array<[Watcher, EventType]> = [];
     for (const [kind, ev] of kinds) {
-      const set = this.tables[kind].get(path);
-      if (!set) continue;
+      const table = this.tables[kind];
+      const set = table?.get(path);
+      if (!table || !set) continue;
       for (const w of [...set]) {
         if (watcher && w !== watcher) continue;
         set.delete(w);
         removed.push([w, ev]);
       }
-      if (set.size === 0) this.tables[kind].delete(path);
+      if (set.size === 0) table.delete(path);
     }
     return removed;
   }
 
   /** True when a watch of this kind exists on `path` (used to decide what to tell the server). */
   has(kind: WatchKind, path: string): boolean {
-    return (this.tables[kind].get(path)?.size ?? 0) > 0;
+    return (this.tables[kind]?.get(path)?.size ?? 0) > 0;
   }
 
   /** Number of distinct (kind, path) entries. */
@@ -119,7 +120,7 @@ export class WatchTables {
 
   /** The server paths to re-register with SetWatches after a reconnect. */
   lists(chroot: Chroot): WatchLists {
-    const paths = (kind: WatchKind) => [...this.tables[kind].keys()].map((p) => chroot.toServer(p));
+    const paths = (kind: WatchKind) => [...(this.tables[kind]?.keys() ?? [])].map((p) => chroot.toServer(p));
     return {
       data: paths('data'),
       exist: paths('exist'),
